@@ -1,0 +1,149 @@
+"""Shared test personas and the Playwright set-up (Debian's Chromium)."""
+
+import os
+
+import pytest
+from django.test import Client
+
+from ocop import domain
+from ocop.enums import Role
+from ocop.tests.factories import AuthorityFactory, CommuneFactory, UserFactory
+
+# Playwright runs an event loop in the test thread; Django's ORM calls from it are safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+SCREENSHOT_DIR = os.path.join(os.path.dirname(__file__), "var", "screenshots")
+
+
+@pytest.fixture
+def authority(db):
+    return AuthorityFactory()
+
+
+@pytest.fixture
+def commune(authority):
+    return CommuneFactory(authority=authority, name="Thanh Lâm", slug="thanh-lam")
+
+
+@pytest.fixture
+def other_commune(authority):
+    return CommuneFactory(authority=authority, name="Yên Sơn", slug="yen-son")
+
+
+@pytest.fixture
+def make_user(db):
+    def make(*roles, commune=None, **kwargs):
+        user = UserFactory(**kwargs)
+        domain.set_user_roles(user, roles, commune=commune, by=None)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def district_officer(make_user):
+    return make_user(Role.DISTRICT_OFFICE, username="phong")
+
+
+@pytest.fixture
+def secretary(make_user):
+    return make_user(Role.SECRETARIAT, username="thuky")
+
+
+@pytest.fixture
+def chair(make_user):
+    return make_user(Role.COUNCIL_CHAIR, username="chair")
+
+
+@pytest.fixture
+def council_member(make_user):
+    return make_user(Role.COUNCIL_MEMBER, username="member")
+
+
+@pytest.fixture
+def commune_official(make_user, commune):
+    return make_user(Role.COMMUNE_OFFICIAL, commune=commune, username="xa-thanh-lam")
+
+
+@pytest.fixture
+def outsider_official(make_user, other_commune):
+    """A commune official of another commune: must get 404 for this commune's objects."""
+    return make_user(Role.COMMUNE_OFFICIAL, commune=other_commune, username="xa-yen-son")
+
+
+@pytest.fixture
+def finance_officer(make_user):
+    return make_user(Role.FINANCE, username="taichinh")
+
+
+@pytest.fixture
+def sysadmin(make_user):
+    return make_user(Role.SYSADMIN, username="sysadmin")
+
+
+@pytest.fixture
+def no_role_user(make_user):
+    return make_user(username="norole")
+
+
+PERSONAS = [
+    "district_officer",
+    "secretary",
+    "chair",
+    "council_member",
+    "commune_official",
+    "outsider_official",
+    "finance_officer",
+    "sysadmin",
+]
+
+
+@pytest.fixture
+def persona(request):
+    """Parametrise a test with ``@pytest.mark.parametrize("persona", [...], indirect=True)``."""
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture
+def client_for():
+    def make(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+# ---------------------------------------------------------------------------
+# Playwright with Debian's Chromium (playwright cannot download browsers here).
+# ---------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture
+def screenshot():
+    """Save a full-page screenshot under var/screenshots/ so people can look at what the test saw."""
+    os.makedirs(SCREENSHOT_DIR, exist_ok=True)
+
+    def take(page, name):
+        path = os.path.join(SCREENSHOT_DIR, f"{name}.png")
+        page.screenshot(path=path, full_page=True)
+        return path
+
+    return take

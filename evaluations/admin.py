@@ -1,0 +1,5 @@
+from django.contrib import admin
+
+from evaluations.models import ProgrammeYear
+
+admin.site.register(ProgrammeYear)

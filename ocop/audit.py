@@ -1,0 +1,98 @@
+"""Writing and reading the audit trail.
+
+Only domain functions call ``record``; it must run inside their transaction so that a change
+and its audit row commit or roll back together.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from ocop.models import AuditEntry
+
+# Human labels for action codes; apps add theirs with ``register_actions``.
+ACTION_LABELS = {
+    "authority.settings_updated": _("Updated programme settings"),
+    "user.roles_changed": _("Changed roles"),
+    "user.deactivated": _("Deactivated account"),
+    "user.activated": _("Activated account"),
+}
+
+
+def register_actions(labels: dict) -> None:
+    ACTION_LABELS.update(labels)
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def _plain(value):
+    """A JSON-safe snapshot of a field value."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")  # 70.00 and 70 are the same setting
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return str(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(obj, fields) -> dict:
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def diff(before: dict, after: dict) -> dict:
+    """Only the fields that changed, as {field: [before, after]}."""
+    return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
+
+
+def record(obj, action: str, *, by, changes: dict | None = None, note: str = "") -> AuditEntry:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record must run inside the domain function's transaction.")
+    commune = getattr(obj, "commune", None)
+    return AuditEntry.objects.create(
+        actor=by if by is not None and getattr(by, "pk", None) else None,
+        actor_name=(by.get_username() if by is not None else "system"),
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=obj.pk,
+        object_repr=str(obj)[:255],
+        commune=commune if commune is not None and getattr(commune, "pk", None) else None,
+        changes=changes or {},
+        note=note,
+    )
+
+
+def history_for(obj):
+    ct = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+    return AuditEntry.objects.filter(content_type=ct, object_id=obj.pk).select_related("actor__profile")
+
+
+def field_label(model_class, name: str) -> str:
+    """The translated verbose name of a field, or the name itself for derived values."""
+    try:
+        return str(model_class._meta.get_field(name).verbose_name)
+    except Exception:
+        return str(EXTRA_FIELD_LABELS.get(name, name))
+
+
+def display_value(name: str, value):
+    """Values as people read them: role codes become role names."""
+    if name == "roles" and isinstance(value, list):
+        from ocop.enums import Role
+
+        return [str(Role(code).label) if code in Role.values else code for code in value]
+    return value
+
+
+EXTRA_FIELD_LABELS = {
+    "roles": _("roles"),
+    "commune": _("commune"),
+    "is_active": _("active"),
+}

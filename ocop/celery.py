@@ -1,0 +1,11 @@
+"""Celery application: Redis broker, django-celery-beat database scheduler."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocop.settings")
+
+app = Celery("ocop")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,1 @@
+"""Small shared libraries: plain modules, not an app."""

@@ -1,0 +1,183 @@
+"""Shared core: the programme authority, its communes, user profiles, the audit trail."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ocop.enums import AuthorityLevel, UnitKind
+
+
+class AuthorityQuerySet(models.QuerySet):
+    def current(self):
+        """The authority this deployment serves (one per deployment; the first by id)."""
+        return self.order_by("id").first()
+
+
+class Authority(models.Model):
+    """The body that runs the programme and its regime settings (decisions.md 1-2, 9-10, 13)."""
+
+    name = models.CharField(_("name"), max_length=200, help_text=_("e.g. People's Committee of Lục Nam district"))
+    short_name = models.CharField(_("short name"), max_length=100)
+    code = models.SlugField(_("code"), max_length=20, unique=True, help_text=_("Used in certificate numbers, e.g. LN."))
+    province = models.CharField(_("province"), max_length=100)
+    level = models.CharField(_("level"), max_length=20, choices=AuthorityLevel.choices, default=AuthorityLevel.DISTRICT)
+    standing_body = models.CharField(
+        _("standing body"), max_length=200, blank=True, help_text=_("The office that runs the programme day to day.")
+    )
+    max_recognised_star = models.PositiveSmallIntegerField(
+        _("highest star this authority recognises"),
+        default=3,
+        validators=[MinValueValidator(3), MaxValueValidator(5)],
+    )
+    province_threshold = models.DecimalField(
+        _("score forwarded to the province"), max_digits=5, decimal_places=2, default=Decimal("70")
+    )
+    ministry_threshold = models.DecimalField(
+        _("score forwarded to the ministry"), max_digits=5, decimal_places=2, default=Decimal("90")
+    )
+    spread_threshold = models.DecimalField(
+        _("spread that needs discussion (points)"), max_digits=5, decimal_places=2, default=Decimal("10")
+    )
+    quorum_percent = models.PositiveSmallIntegerField(
+        _("quorum (percent of council members)"), default=75, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    certificate_validity_months = models.PositiveSmallIntegerField(_("certificate validity (months)"), default=36)
+    certificate_number_format = models.CharField(
+        _("certificate number format"), max_length=100, default="{seq:03d}/GCN-{authority}-{year}"
+    )
+
+    objects = AuthorityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("programme authority")
+        verbose_name_plural = _("programme authorities")
+
+    def __str__(self):
+        return self.name
+
+    # Fields that the settings page edits and the audit trail records.
+    SETTINGS_FIELDS = (
+        "max_recognised_star",
+        "province_threshold",
+        "ministry_threshold",
+        "spread_threshold",
+        "quorum_percent",
+        "certificate_validity_months",
+        "certificate_number_format",
+    )
+
+
+class CommuneQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from ocop import rules
+
+        if rules.sees_all_communes(user):
+            return self
+        commune_id = rules.commune_id_of(user)
+        return self.filter(pk=commune_id) if commune_id else self.none()
+
+
+class Commune(models.Model):
+    """A commune-level unit (xã or thị trấn) under the authority."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="communes")
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices, default=UnitKind.COMMUNE)
+    slug = models.SlugField(_("slug"), max_length=100)
+
+    objects = CommuneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "slug"], name="commune_unique_slug_per_authority"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.name}"
+
+    @property
+    def commune(self):
+        """A commune belongs to itself: lets permission rules treat it like any commune-scoped object."""
+        return self
+
+
+class Profile(models.Model):
+    """What the programme needs to know about a user beyond Django's account."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    commune = models.ForeignKey(
+        Commune,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="profiles",
+        help_text=_("Required for commune officials: the one commune they act for."),
+    )
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self):
+        return self.full_name or self.user.get_username()
+
+
+class AuditEntry(models.Model):
+    """One row per state change: who did what to which object, when, with before/after values.
+
+    Written only by domain functions (``ocop.audit.record``), in the same transaction as the change.
+    """
+
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    actor_name = models.CharField(_("by"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=100)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    object_repr = models.CharField(_("object"), max_length=255)
+    commune = models.ForeignKey(
+        Commune,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The commune the object belongs to, so lists can be scoped."),
+    )
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # Serves the per-object history list.
+            models.Index(fields=["content_type", "object_id", "-created_at"], name="audit_object_history"),
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+
+class Heartbeat(models.Model):
+    """Last time a named background process proved it was alive (e.g. the Celery worker)."""
+
+    name = models.CharField(max_length=50, unique=True)
+    seen_at = models.DateTimeField()
+    count = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.name} @ {self.seen_at}"

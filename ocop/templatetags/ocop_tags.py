@@ -1,0 +1,53 @@
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils import formats, numberformat
+from django.utils.translation import gettext as _
+
+from ocop import audit, rules
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def can(context, action, obj=None):
+    """{% can "commune.view" commune as allowed %}: the same rule the view enforces."""
+    return rules.can(context["request"].user, action, obj)
+
+
+@register.filter
+def vnd(value):
+    """150000000 -> '150.000.000 ₫' in Vietnamese (the locale's separator in English)."""
+    if value in (None, ""):
+        return ""
+    try:
+        amount = Decimal(value).quantize(Decimal(1))
+    except (InvalidOperation, TypeError, ValueError):
+        return value
+    grouped = numberformat.format(
+        amount,
+        decimal_sep=formats.get_format("DECIMAL_SEPARATOR"),
+        decimal_pos=0,
+        grouping=3,
+        thousand_sep=formats.get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )
+    return f"{grouped} ₫"
+
+
+@register.filter
+def action_label(action):
+    return audit.action_label(action)
+
+
+@register.filter
+def change_value(value):
+    if value is None or value == "":
+        return "—"
+    if value is True:
+        return _("yes")
+    if value is False:
+        return _("no")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "—"
+    return value

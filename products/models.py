@@ -1,0 +1,1 @@
+"""Producers, products and dossiers (built out by the dossier issue)."""
