@@ -29,3 +29,51 @@ class ProgrammeYear(models.Model):
 
     def __str__(self):
         return _("OCOP programme %(year)s") % {"year": self.year}
+
+
+class CriteriaSet(models.Model):
+    """One of the 26 criteria sheets of Decision 148 ("bộ sản phẩm"), versioned by legal basis.
+
+    The dossier issue only needs the catalogue (code, name, group); the scoring issue adds the criteria.
+    """
+
+    code = models.CharField(_("code"), max_length=4)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    name = models.CharField(_("name"), max_length=200)
+    industry = models.CharField(_("industry"), max_length=200)
+    group = models.CharField(_("product group"), max_length=200)
+    legal_basis = models.CharField(_("legal basis"), max_length=200)
+    verified = models.BooleanField(_("checked against the official text"), default=True)
+
+    class Meta:
+        verbose_name = _("criteria set")
+        verbose_name_plural = _("criteria sets")
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="criteria_set_unique_code_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.code}. {self.name}"
+
+
+class Round(models.Model):
+    """An evaluation round of a programme year, with the commune and district deadlines (decision 21)."""
+
+    year = models.ForeignKey(ProgrammeYear, on_delete=models.PROTECT, related_name="rounds")
+    number = models.PositiveSmallIntegerField(_("number"))
+    commune_deadline = models.DateField(
+        _("commune deadline"), help_text=_("Dossiers must be submitted by 23:59 of this day.")
+    )
+    district_deadline = models.DateField(_("district deadline"))
+
+    class Meta:
+        verbose_name = _("evaluation round")
+        verbose_name_plural = _("evaluation rounds")
+        ordering = ["-year__year", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="round_unique_number_per_year"),
+        ]
+
+    def __str__(self):
+        return _("Round %(number)s/%(year)s") % {"number": self.number, "year": self.year.year}

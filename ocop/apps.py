@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class OcopConfig(AppConfig):
     name = "ocop"
     verbose_name = _("OCOP core")
+
+    def ready(self):
+        from ocop.lib import search  # noqa: F401 - registers unaccent() on SQLite connections

@@ -16,6 +16,7 @@ urlpatterns = [
     path("don-vi/<slug:slug>/", views.commune_detail, name="commune_detail"),
     path("cau-hinh/", views.authority_settings, name="authority_settings"),
     path("lich-su/<str:model>/<int:pk>/", views.history, name="history"),
+    path("", include("products.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

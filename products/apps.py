@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ProductsConfig(AppConfig):
     name = "products"
     verbose_name = _("Producers, products and dossiers")
+
+    def ready(self):
+        from products import domain, rules  # noqa: F401 - registers rules and audit labels

@@ -1,1 +1,270 @@
-"""Producers, products and dossiers (built out by the dossier issue)."""
+"""Producers (chủ thể OCOP), products and their dossiers (hồ sơ) with documents and the commune's verification."""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from evaluations.models import CriteriaSet, Round
+from ocop import rules
+from ocop.models import Commune
+from products import checklist
+from products.enums import DossierStatus, Gender, ProducerKind, RegistrationType
+
+phone_validator = RegexValidator(
+    r"^(0|\+84)(\d{9}|\d{10})$",
+    _("Enter a Vietnamese phone number, e.g. 0912345678 or +84912345678."),
+)
+registration_number_validator = RegexValidator(
+    r"^[0-9A-Z][0-9A-Z\-./]{5,19}$",
+    _("Enter the registration or tax number as printed: 6-20 digits or capital letters, dashes allowed."),
+)
+
+
+class CommuneScopedQuerySet(models.QuerySet):
+    """Rows of the communes a user may see: all for district roles, their own for a commune official."""
+
+    def visible_to(self, user):
+        if rules.sees_all_communes(user):
+            return self
+        commune_id = rules.commune_id_of(user)
+        return self.filter(commune_id=commune_id) if commune_id else self.none()
+
+
+class Producer(models.Model):
+    commune = models.ForeignKey(Commune, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="producers")
+    kind = models.CharField(_("kind of producer"), max_length=20, choices=ProducerKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    registration_number = models.CharField(
+        _("registration or tax number"),
+        max_length=20,
+        blank=True,
+        validators=[registration_number_validator],
+    )
+    representative_name = models.CharField(_("legal representative"), max_length=150)
+    representative_gender = models.CharField(
+        _("representative's gender"), max_length=5, choices=Gender.choices, blank=True
+    )
+    representative_ethnicity = models.CharField(
+        _("representative's ethnicity"), max_length=50, blank=True, default="Kinh"
+    )
+    address = models.CharField(_("village and address"), max_length=255, help_text=_("Thôn/xóm, e.g. Thôn Sơn Đình 2"))
+    phone = models.CharField(_("phone"), max_length=15, blank=True, validators=[phone_validator])
+    email = models.EmailField(_("email"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = CommuneScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("producer")
+        verbose_name_plural = _("producers")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration_number"],
+                condition=~models.Q(registration_number=""),
+                name="producer_unique_registration_number",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_woman_or_minority_led(self):
+        return self.representative_gender == Gender.FEMALE or (
+            self.representative_ethnicity and self.representative_ethnicity.strip().lower() != "kinh"
+        )
+
+
+def product_photo_path(instance, filename):
+    return f"products/{uuid.uuid4().hex}{_suffix(filename)}"
+
+
+def _suffix(filename):
+    return "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+
+
+class Product(models.Model):
+    producer = models.ForeignKey(Producer, verbose_name=_("producer"), on_delete=models.PROTECT, related_name="products")
+    commune = models.ForeignKey(Commune, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="products")
+    name = models.CharField(_("product name"), max_length=200)
+    criteria_set = models.ForeignKey(
+        CriteriaSet, verbose_name=_("product group (criteria set)"), on_delete=models.PROTECT, related_name="products"
+    )
+    description = models.TextField(_("description"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to=product_photo_path, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = CommuneScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["producer", "name"], name="product_unique_name_per_producer"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Dossier(models.Model):
+    """One product's dossier for one round."""
+
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="dossiers")
+    round = models.ForeignKey(Round, verbose_name=_("round"), on_delete=models.PROTECT, related_name="dossiers")
+    commune = models.ForeignKey(Commune, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="dossiers")
+    registration_type = models.CharField(
+        _("registration type"), max_length=20, choices=RegistrationType.choices, default=RegistrationType.NEW
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=DossierStatus.choices, default=DossierStatus.DRAFT, db_index=True
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submission_count = models.PositiveSmallIntegerField(_("times submitted"), default=0)
+    decided_at = models.DateTimeField(_("accepted or rejected"), null=True, blank=True)
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    extension_until = models.DateField(
+        _("extended deadline"), null=True, blank=True, help_text=_("Granted by the district for this dossier only.")
+    )
+    # Commune verification (Mẫu 03-like report)
+    raw_material_origin = models.TextField(_("origin of the raw material"), blank=True)
+    local_raw_material_percent = models.PositiveSmallIntegerField(
+        _("share of local raw material (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    local_labour_percent = models.PositiveSmallIntegerField(
+        _("share of local labour (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    idea_origin = models.TextField(_("origin of the product idea"), blank=True)
+    local_identity = models.TextField(_("local identity"), blank=True)
+    verified_by_name = models.CharField(_("verified by (name and title)"), max_length=150, blank=True)
+    verified_on = models.DateField(_("verified on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CommuneScopedQuerySet.as_manager()
+
+    VERIFICATION_FIELDS = (
+        "raw_material_origin",
+        "local_raw_material_percent",
+        "local_labour_percent",
+        "idea_origin",
+        "local_identity",
+        "verified_by_name",
+        "verified_on",
+    )
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "round"], name="dossier_unique_product_round"),
+            models.CheckConstraint(
+                condition=models.Q(local_raw_material_percent__lte=100) | models.Q(local_raw_material_percent=None),
+                name="dossier_raw_material_percent_max_100",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(local_labour_percent__lte=100) | models.Q(local_labour_percent=None),
+                name="dossier_labour_percent_max_100",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.product} – {self.round}"
+
+    # ----- derived facts -------------------------------------------------
+    def missing_verification_fields(self) -> list[str]:
+        return [
+            str(self._meta.get_field(name).verbose_name)
+            for name in self.VERIFICATION_FIELDS
+            if getattr(self, name) in (None, "")
+        ]
+
+    def checklist_rows(self, documents=None):
+        """[(item, [documents], required)] in checklist order; pass prefetched documents to avoid queries."""
+        documents = list(self.documents.all()) if documents is None else documents
+        by_item = {}
+        for doc in documents:
+            by_item.setdefault(doc.item, []).append(doc)
+        return [(item, by_item.get(item.code, []), item.required(self.registration_type)) for item in checklist.ITEMS]
+
+    def missing_documents(self, documents=None) -> list:
+        return [item for item, docs, required in self.checklist_rows(documents) if required and not docs]
+
+    def deadline(self):
+        """The last day the commune may submit: the round's commune deadline or the granted extension."""
+        if self.extension_until and self.extension_until > self.round.commune_deadline:
+            return self.extension_until
+        return self.round.commune_deadline
+
+    def deadline_passed(self, now=None) -> bool:
+        today = timezone.localdate(now or timezone.now())
+        return today > self.deadline()
+
+
+def document_path(instance, filename):
+    # Random names under a private folder; the original name is kept on the row.
+    return f"dossiers/{instance.dossier_id}/{uuid.uuid4().hex}{_suffix(filename)}"
+
+
+class Document(models.Model):
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    item = models.CharField(_("checklist item"), max_length=50, choices=checklist.CHOICES)
+    file = models.FileField(_("file"), upload_to=document_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), validators=[MinValueValidator(1)])
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["item", "uploaded_at"]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def commune(self):
+        return self.dossier.commune
+
+
+class ItemComment(models.Model):
+    """The district's comment on a checklist item (or the dossier as a whole) when it returns a dossier."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="comments")
+    item = models.CharField(_("checklist item"), max_length=50, blank=True, help_text=_("Empty: the whole dossier."))
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submission_number = models.PositiveSmallIntegerField(
+        _("after submission"), help_text=_("Which submission the comment answered.")
+    )
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.text[:60]
+
+    @property
+    def item_label(self):
+        item = checklist.BY_CODE.get(self.item)
+        return item.label if item else _("Whole dossier")

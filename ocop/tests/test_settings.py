@@ -66,9 +66,14 @@ def test_parse_database_url():
         env.parse_database_url("mysql://x/y")
 
 
-def test_postgres_connection_is_kept(settings):
-    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-    assert settings.DATABASES["default"]["CONN_MAX_AGE"] == 60
+def test_postgres_connections_are_kept_for_60_seconds():
+    result = _run(
+        ["-c", "import django; django.setup(); from django.conf import settings; print(settings.DATABASES['default'])"],
+        {"DEBUG": "1", "DATABASE_URL": "postgres://ocop@db.local:5432/ocop"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'ENGINE': 'django.db.backends.postgresql'" in result.stdout
+    assert "'CONN_MAX_AGE': 60" in result.stdout
 
 
 def test_production_without_required_settings_stops_with_clear_message():

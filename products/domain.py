@@ -1,0 +1,320 @@
+"""State changes of producers, products and dossiers. Each checks permission and state, saves and audits."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ocop import audit, rules
+from products import checklist
+from products.enums import EDITABLE_STATES, UNDER_CHECK_STATES, DossierStatus
+from products.models import Document, Dossier, ItemComment, Producer, Product
+from products.uploads import check_upload
+
+audit.register_actions(
+    {
+        "producer.created": gettext_lazy("Registered producer"),
+        "producer.updated": gettext_lazy("Updated producer"),
+        "product.created": gettext_lazy("Registered product"),
+        "product.updated": gettext_lazy("Updated product"),
+        "dossier.created": gettext_lazy("Opened dossier"),
+        "dossier.verification_saved": gettext_lazy("Saved commune verification"),
+        "dossier.document_added": gettext_lazy("Uploaded document"),
+        "dossier.submitted": gettext_lazy("Submitted to the district"),
+        "dossier.resubmitted": gettext_lazy("Resubmitted to the district"),
+        "dossier.returned": gettext_lazy("Returned for supplement"),
+        "dossier.accepted": gettext_lazy("Accepted for evaluation"),
+        "dossier.rejected": gettext_lazy("Rejected"),
+        "dossier.extension_granted": gettext_lazy("Granted a deadline extension"),
+    }
+)
+
+PRODUCER_FIELDS = (
+    "kind",
+    "name",
+    "registration_number",
+    "representative_name",
+    "representative_gender",
+    "representative_ethnicity",
+    "address",
+    "phone",
+    "email",
+)
+PRODUCT_FIELDS = ("name", "criteria_set", "description")
+
+
+def _require(user, action, obj):
+    if not rules.can(user, action, obj):
+        raise PermissionDenied
+
+
+def _lock(dossier) -> Dossier:
+    return Dossier.objects.select_for_update().select_related("round").get(pk=dossier.pk)
+
+
+# ---------------------------------------------------------------------------- producers and products
+@transaction.atomic
+def create_producer(*, commune, by, **values) -> Producer:
+    producer = Producer(commune=commune, created_by=by, **values)
+    _require(by, "producer.edit", producer)
+    producer.full_clean()
+    producer.save()
+    audit.record(producer, "producer.created", by=by, changes=_initial(producer, PRODUCER_FIELDS))
+    return producer
+
+
+@transaction.atomic
+def update_producer(producer, *, by, **values) -> bool:
+    _require(by, "producer.edit", producer)
+    producer = Producer.objects.select_for_update().get(pk=producer.pk)
+    return _update(producer, values, "producer.updated", by)
+
+
+@transaction.atomic
+def create_product(*, producer, by, photo=None, **values) -> Product:
+    product = Product(producer=producer, commune=producer.commune, **values)
+    _require(by, "product.edit", product)
+    if photo:
+        product.photo = photo
+    product.full_clean()
+    product.save()
+    audit.record(product, "product.created", by=by, changes=_initial(product, PRODUCT_FIELDS))
+    return product
+
+
+@transaction.atomic
+def update_product(product, *, by, photo=None, **values) -> bool:
+    _require(by, "product.edit", product)
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    if "criteria_set" in values and values["criteria_set"] != product.criteria_set:
+        _require(by, "product.change_criteria_set", product)
+        if product.dossiers.filter(status=DossierStatus.ACCEPTED).exists():
+            raise ValidationError(_("The product group cannot change once a dossier is accepted for evaluation."))
+    changed = _update(product, values, "product.updated", by, extra_changed=bool(photo))
+    if photo:
+        product.photo = photo
+        product.save(update_fields=["photo"])
+    return changed
+
+
+def _initial(obj, fields):
+    return {name: [None, v] for name, v in audit.snapshot(obj, fields).items() if v not in ("", None)}
+
+
+def _update(obj, values, action, by, extra_changed=False) -> bool:
+    before = audit.snapshot(obj, values)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    changes = audit.diff(before, audit.snapshot(obj, values))
+    if not changes and not extra_changed:
+        return False
+    if changes:
+        obj.save(update_fields=list(values))
+    audit.record(obj, action, by=by, changes=changes, note=_("Photo replaced.") if extra_changed else "")
+    return True
+
+
+# ---------------------------------------------------------------------------- dossiers
+@transaction.atomic
+def create_dossier(*, product, round, registration_type, by) -> Dossier:
+    dossier = Dossier(product=product, round=round, commune=product.commune, registration_type=registration_type)
+    _require(by, "dossier.create", dossier)
+    if Dossier.objects.filter(product=product, round=round).exists():
+        raise ValidationError(_("This product already has a dossier in this round."))
+    if dossier.deadline_passed():
+        raise ValidationError(
+            _("The commune deadline of this round (%(date)s) has passed; ask the district for an extension."),
+            params={"date": date_format(round.commune_deadline, "SHORT_DATE_FORMAT")},
+        )
+    dossier.full_clean()
+    dossier.save()
+    audit.record(
+        dossier, "dossier.created", by=by, changes={"registration_type": [None, registration_type]}
+    )
+    return dossier
+
+
+def _require_editable(dossier):
+    if dossier.status not in EDITABLE_STATES:
+        raise ValidationError(
+            _("This dossier is “%(status)s” and cannot be changed now."),
+            params={"status": dossier.get_status_display()},
+        )
+
+
+@transaction.atomic
+def save_verification(dossier, *, by, **values) -> bool:
+    _require(by, "dossier.edit", dossier)
+    dossier = _lock(dossier)
+    _require_editable(dossier)
+    unknown = set(values) - set(Dossier.VERIFICATION_FIELDS)
+    if unknown:
+        raise ValueError(f"Not verification fields: {sorted(unknown)}")
+    return _update(dossier, values, "dossier.verification_saved", by)
+
+
+@transaction.atomic
+def add_document(dossier, *, item, upload, by) -> Document:
+    _require(by, "dossier.edit", dossier)
+    dossier = _lock(dossier)
+    _require_editable(dossier)
+    if item not in checklist.BY_CODE:
+        raise ValidationError(_("Unknown checklist item."))
+    content_type, sha256 = check_upload(upload)
+    document = Document(
+        dossier=dossier,
+        item=item,
+        original_name=upload.name[:255],
+        content_type=content_type,
+        size=upload.size,
+        sha256=sha256,
+        uploaded_by=by,
+    )
+    document.file.save(upload.name, upload, save=False)
+    document.save()
+    audit.record(
+        dossier,
+        "dossier.document_added",
+        by=by,
+        changes={"document": [None, f"{checklist.BY_CODE[item].label}: {document.original_name}"]},
+        note=f"SHA-256 {sha256}",
+    )
+    return document
+
+
+def submission_problems(dossier, documents=None) -> list[str]:
+    """What stops the dossier from being submitted, in words for the commune official."""
+    problems = [
+        _("Missing document: %(item)s") % {"item": item.label} for item in dossier.missing_documents(documents)
+    ]
+    problems += [
+        _("Commune verification incomplete: %(field)s") % {"field": field}
+        for field in dossier.missing_verification_fields()
+    ]
+    return problems
+
+
+@transaction.atomic
+def submit_dossier(dossier, *, by, now=None) -> bool:
+    """Draft → submitted, or returned → resubmitted. False if it is already with the district."""
+    _require(by, "dossier.submit", dossier)
+    dossier = _lock(dossier)
+    if dossier.status in UNDER_CHECK_STATES:
+        return False
+    _require_editable(dossier)
+    now = now or timezone.now()
+    if dossier.deadline_passed(now):
+        raise ValidationError(
+            _("The submission deadline (%(date)s, 23:59) has passed. Ask the district office for an extension."),
+            params={"date": date_format(dossier.deadline(), "SHORT_DATE_FORMAT")},
+        )
+    problems = submission_problems(dossier)
+    if problems:
+        raise ValidationError(problems)
+    old = dossier.status
+    dossier.status = DossierStatus.SUBMITTED if old == DossierStatus.DRAFT else DossierStatus.RESUBMITTED
+    dossier.submitted_at = now
+    dossier.submission_count += 1
+    dossier.save(update_fields=["status", "submitted_at", "submission_count", "updated_at"])
+    action = "dossier.submitted" if dossier.status == DossierStatus.SUBMITTED else "dossier.resubmitted"
+    audit.record(dossier, action, by=by, changes={"status": [old, dossier.status]})
+    return True
+
+
+@transaction.atomic
+def return_dossier(dossier, *, by, comments: list[tuple[str, str]]) -> bool:
+    """Submitted/resubmitted → returned, with the district's comments per item ('' = whole dossier)."""
+    _require(by, "dossier.check", dossier)
+    dossier = _lock(dossier)
+    if dossier.status == DossierStatus.RETURNED:
+        return False
+    _require_under_check(dossier)
+    comments = [(item, text.strip()) for item, text in comments if text and text.strip()]
+    if not comments:
+        raise ValidationError(_("Write at least one comment so the commune knows what to supplement."))
+    for item, _text in comments:
+        if item and item not in checklist.BY_CODE:
+            raise ValidationError(_("Unknown checklist item."))
+    ItemComment.objects.bulk_create(
+        ItemComment(dossier=dossier, item=item, text=text, created_by=by, submission_number=dossier.submission_count)
+        for item, text in comments
+    )
+    old = dossier.status
+    dossier.status = DossierStatus.RETURNED
+    dossier.save(update_fields=["status", "updated_at"])
+    note = "\n".join(f"{checklist.BY_CODE[i].label if i else _('Whole dossier')}: {t}" for i, t in comments)
+    audit.record(dossier, "dossier.returned", by=by, changes={"status": [old, dossier.status]}, note=note)
+    return True
+
+
+def _require_under_check(dossier):
+    if dossier.status not in UNDER_CHECK_STATES:
+        raise ValidationError(
+            _("Only a submitted dossier can be checked; this one is “%(status)s”."),
+            params={"status": dossier.get_status_display()},
+        )
+
+
+@transaction.atomic
+def accept_dossier(dossier, *, by) -> bool:
+    _require(by, "dossier.check", dossier)
+    dossier = _lock(dossier)
+    if dossier.status == DossierStatus.ACCEPTED:
+        return False
+    _require_under_check(dossier)
+    old = dossier.status
+    dossier.status = DossierStatus.ACCEPTED
+    dossier.decided_at = timezone.now()
+    dossier.save(update_fields=["status", "decided_at", "updated_at"])
+    audit.record(dossier, "dossier.accepted", by=by, changes={"status": [old, dossier.status]})
+    return True
+
+
+@transaction.atomic
+def reject_dossier(dossier, *, by, reason: str) -> bool:
+    _require(by, "dossier.check", dossier)
+    dossier = _lock(dossier)
+    if dossier.status == DossierStatus.REJECTED:
+        return False
+    _require_under_check(dossier)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for rejecting the dossier."))
+    old = dossier.status
+    dossier.status = DossierStatus.REJECTED
+    dossier.rejection_reason = reason
+    dossier.decided_at = timezone.now()
+    dossier.save(update_fields=["status", "rejection_reason", "decided_at", "updated_at"])
+    audit.record(dossier, "dossier.rejected", by=by, changes={"status": [old, dossier.status]}, note=reason)
+    return True
+
+
+@transaction.atomic
+def grant_extension(dossier, *, by, until: datetime.date, reason: str = "") -> bool:
+    _require(by, "dossier.grant_extension", dossier)
+    dossier = _lock(dossier)
+    if dossier.status not in EDITABLE_STATES:
+        raise ValidationError(_("An extension only helps a dossier the commune can still submit."))
+    if until <= dossier.round.commune_deadline:
+        raise ValidationError(
+            _("The extension must end after the round's commune deadline (%(date)s)."),
+            params={"date": date_format(dossier.round.commune_deadline, "SHORT_DATE_FORMAT")},
+        )
+    if dossier.extension_until == until:
+        return False
+    old = dossier.extension_until
+    dossier.extension_until = until
+    dossier.save(update_fields=["extension_until", "updated_at"])
+    audit.record(
+        dossier,
+        "dossier.extension_granted",
+        by=by,
+        changes={"extension_until": [old.isoformat() if old else None, until.isoformat()]},
+        note=reason,
+    )
+    return True

@@ -1,0 +1,97 @@
+"""Who may do what with producers, products and dossiers. Scope and role only; domain functions check state."""
+
+from ocop.enums import Role
+from ocop.rules import has_role, rule, sees_all_communes
+
+DISTRICT_CHECKERS = (Role.DISTRICT_OFFICE, Role.SECRETARIAT, Role.SYSADMIN)
+
+
+def _commune_official_of(user, obj) -> bool:
+    from ocop.rules import commune_id_of, commune_of
+
+    commune = commune_of(obj)
+    own = commune_id_of(user)
+    if own is None:
+        return False
+    return commune is None or commune.pk == own  # None: "in general", e.g. may they open the list
+
+
+def _district_or_own_commune(user, obj) -> bool:
+    return has_role(user, *DISTRICT_CHECKERS) or _commune_official_of(user, obj)
+
+
+@rule("producer.list")
+def _producer_list(user, obj):
+    return sees_all_communes(user) or _commune_official_of(user, obj)
+
+
+@rule("producer.view")
+def _producer_view(user, obj):
+    return sees_all_communes(user) or _commune_official_of(user, obj)
+
+
+@rule("producer.edit")
+def _producer_edit(user, obj):
+    return _district_or_own_commune(user, obj)
+
+
+@rule("product.list")
+def _product_list(user, obj):
+    return sees_all_communes(user) or _commune_official_of(user, obj)
+
+
+@rule("product.view")
+def _product_view(user, obj):
+    return sees_all_communes(user) or _commune_official_of(user, obj)
+
+
+@rule("product.edit")
+def _product_edit(user, obj):
+    return _district_or_own_commune(user, obj)
+
+
+@rule("product.change_criteria_set")
+def _product_change_set(user, obj):
+    return has_role(user, *DISTRICT_CHECKERS)
+
+
+@rule("dossier.list")
+def _dossier_list(user, obj):
+    return has_role(user, *DISTRICT_CHECKERS, Role.COUNCIL_CHAIR) or _commune_official_of(user, obj)
+
+
+@rule("dossier.view")
+def _dossier_view(user, obj):
+    return has_role(user, *DISTRICT_CHECKERS, Role.COUNCIL_CHAIR) or _commune_official_of(user, obj)
+
+
+@rule("dossier.create")
+def _dossier_create(user, obj):
+    return _district_or_own_commune(user, obj)
+
+
+@rule("dossier.edit")
+def _dossier_edit(user, obj):
+    """Upload documents and fill the commune verification (while the dossier is a draft or returned)."""
+    return _district_or_own_commune(user, obj)
+
+
+@rule("dossier.submit")
+def _dossier_submit(user, obj):
+    return _district_or_own_commune(user, obj)
+
+
+@rule("dossier.check")
+def _dossier_check(user, obj):
+    """Return for supplement, accept or reject."""
+    return has_role(user, *DISTRICT_CHECKERS)
+
+
+@rule("dossier.grant_extension")
+def _dossier_extend(user, obj):
+    return has_role(user, *DISTRICT_CHECKERS)
+
+
+@rule("registry.import")
+def _registry_import(user, obj):
+    return has_role(user, *DISTRICT_CHECKERS) or _commune_official_of(user, obj)
