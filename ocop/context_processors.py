@@ -6,6 +6,9 @@ from ocop import rules
 # (label, url name, action that shows it). Later issues add their sections here.
 NAV_ITEMS = [
     (_("Home"), "home", "dashboard.view"),
+    (_("Dossiers"), "products:dossier_list", "dossier.list"),
+    (_("Products"), "products:product_list", "product.list"),
+    (_("Producers"), "products:producer_list", "producer.list"),
     (_("Communes"), "communes", "commune.list"),
     (_("Programme settings"), "authority_settings", "authority.view_settings"),
 ]

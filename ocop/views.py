@@ -21,7 +21,14 @@ from ocop.forms import AuthoritySettingsForm
 from ocop.models import Authority, Commune, Heartbeat
 
 # Models whose history may be shown; a history URL for anything else is a 404.
-AUDITABLE_MODELS = {"ocop.authority", "ocop.commune", "ocop.profile"}
+AUDITABLE_MODELS = {
+    "ocop.authority",
+    "ocop.commune",
+    "ocop.profile",
+    "products.producer",
+    "products.product",
+    "products.dossier",
+}
 
 
 def _current_year(authority):
@@ -55,8 +62,22 @@ def home(request):
         "is_finance": Role.FINANCE in roles,
         "is_commune": Role.COMMUNE_OFFICIAL in roles,
         "commune_count": Commune.objects.count() if rules.can(user, "commune.list") else None,
+        "dossier_counts": _dossier_counts(user) if rules.can(user, "dossier.list") else None,
     }
     return render(request, "ocop/home.html", context)
+
+
+def _dossier_counts(user):
+    """Dossiers the user can see, by status, in one query (the dashboard's work queue)."""
+    from products.enums import DossierStatus
+    from products.models import Dossier
+
+    rows = Dossier.objects.visible_to(user).values("status").annotate(n=Count("id")).order_by()
+    counts = {row["status"]: row["n"] for row in rows}
+    return [
+        {"status": status, "label": status.label, "count": counts.get(status.value, 0)}
+        for status in DossierStatus
+    ]
 
 
 @login_required

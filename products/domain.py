@@ -6,10 +6,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ocop import audit, rules
+from ocop.lib.text import unaccent
 from products import checklist
 from products.enums import EDITABLE_STATES, UNDER_CHECK_STATES, DossierStatus
 from products.models import Document, Dossier, ItemComment, Producer, Product
@@ -57,10 +59,29 @@ def _lock(dossier) -> Dossier:
 
 
 # ---------------------------------------------------------------------------- producers and products
+def find_duplicate_producer(commune, name, exclude_pk=None):
+    """A producer of the same commune whose name matches ignoring case and accents."""
+    folded = unaccent(name or "").lower().strip()
+    candidates = Producer.objects.filter(commune=commune).exclude(pk=exclude_pk).only("pk", "name")
+    return next((p for p in candidates if unaccent(p.name).lower().strip() == folded), None)
+
+
+def _check_duplicate(producer):
+    duplicate = find_duplicate_producer(producer.commune, producer.name, exclude_pk=producer.pk)
+    if duplicate:
+        raise ValidationError(
+            {
+                "name": _("%(commune)s already has a producer named “%(name)s”.")
+                % {"commune": capfirst(str(producer.commune)), "name": duplicate.name}
+            }
+        )
+
+
 @transaction.atomic
 def create_producer(*, commune, by, **values) -> Producer:
     producer = Producer(commune=commune, created_by=by, **values)
     _require(by, "producer.edit", producer)
+    _check_duplicate(producer)
     producer.full_clean()
     producer.save()
     audit.record(producer, "producer.created", by=by, changes=_initial(producer, PRODUCER_FIELDS))
@@ -71,6 +92,8 @@ def create_producer(*, commune, by, **values) -> Producer:
 def update_producer(producer, *, by, **values) -> bool:
     _require(by, "producer.edit", producer)
     producer = Producer.objects.select_for_update().get(pk=producer.pk)
+    if "name" in values:
+        _check_duplicate(Producer(pk=producer.pk, commune=producer.commune, name=values["name"]))
     return _update(producer, values, "producer.updated", by)
 
 

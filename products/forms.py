@@ -1,0 +1,140 @@
+"""Forms for producers, products and dossiers. Rendered with {{ form|crispy }}; no layout here."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from evaluations.models import CriteriaSet, Round
+from ocop import rules
+from ocop.models import Commune
+from products import checklist, domain
+from products.models import Dossier, Producer, Product
+
+DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+
+
+class ProducerForm(forms.ModelForm):
+    commune = forms.ModelChoiceField(label=_("Commune"), queryset=Commune.objects.none())
+
+    class Meta:
+        model = Producer
+        fields = ("commune", *domain.PRODUCER_FIELDS)
+        widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = Commune.objects.visible_to(user).order_by("name")
+        own = rules.commune_id_of(user)
+        if own:
+            self.fields["commune"].initial = own
+            self.fields["commune"].disabled = True
+        if self.instance.pk:
+            self.fields["commune"].disabled = True
+
+
+class ProductForm(forms.ModelForm):
+    class Meta:
+        model = Product
+        fields = ("producer", "name", "criteria_set", "description", "photo")
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["producer"].queryset = Producer.objects.visible_to(user).select_related("commune")
+        self.fields["criteria_set"].queryset = CriteriaSet.objects.order_by("code", "-version")
+        if self.instance.pk:
+            self.fields["producer"].disabled = True
+            if not rules.can(user, "product.change_criteria_set", self.instance):
+                self.fields["criteria_set"].disabled = True
+                self.fields["criteria_set"].help_text = _("Only the district can change the product group.")
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and hasattr(photo, "content_type"):
+            from products.uploads import detect_type
+
+            kind = detect_type(photo)
+            if kind not in ("image/jpeg", "image/png"):
+                raise forms.ValidationError(_("The photo must be a JPEG or PNG image."))
+        return photo
+
+
+class DossierCreateForm(forms.Form):
+    product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none())
+    round = forms.ModelChoiceField(label=_("Round"), queryset=Round.objects.none())
+    registration_type = forms.ChoiceField(label=_("Registration type"), choices=Dossier._meta.get_field(
+        "registration_type").choices)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = Product.objects.visible_to(user).select_related("producer")
+        self.fields["round"].queryset = Round.objects.filter(
+            commune_deadline__gte=timezone.localdate()
+        ).select_related("year")
+
+
+class VerificationForm(forms.ModelForm):
+    """The commune's verification (Mẫu 03-like) plus one optional upload per checklist item."""
+
+    class Meta:
+        model = Dossier
+        fields = Dossier.VERIFICATION_FIELDS
+        widgets = {
+            "raw_material_origin": forms.Textarea(attrs={"rows": 2}),
+            "idea_origin": forms.Textarea(attrs={"rows": 2}),
+            "local_identity": forms.Textarea(attrs={"rows": 2}),
+            "verified_on": DATE_WIDGET,
+            "local_raw_material_percent": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 100}),
+            "local_labour_percent": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 100}),
+        }
+
+
+class UploadsForm(forms.Form):
+    """One file field per checklist item; sizes and types are checked by the domain, per file."""
+
+    def __init__(self, *args, dossier, **kwargs):
+        super().__init__(*args, **kwargs)
+        accept = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx,application/pdf,image/*"
+        for item, _docs, required in dossier.checklist_rows():
+            self.fields[f"file_{item.code}"] = forms.FileField(
+                label=item.label, required=False, widget=forms.ClearableFileInput(attrs={"accept": accept})
+            )
+            self.fields[f"file_{item.code}"].required_item = required
+
+    def uploads(self):
+        return [
+            (name.removeprefix("file_"), upload)
+            for name, upload in self.files.items()
+            if name.startswith("file_") and name.removeprefix("file_") in checklist.BY_CODE
+        ]
+
+
+class ReturnForm(forms.Form):
+    general = forms.CharField(
+        label=_("Comment on the whole dossier"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, dossier, **kwargs):
+        super().__init__(*args, **kwargs)
+        for item, _docs, _required in dossier.checklist_rows():
+            self.fields[f"item_{item.code}"] = forms.CharField(
+                label=item.label, required=False, widget=forms.Textarea(attrs={"rows": 1})
+            )
+
+    def comments(self):
+        pairs = [("", self.cleaned_data.get("general", ""))]
+        pairs += [
+            (name.removeprefix("item_"), value)
+            for name, value in self.cleaned_data.items()
+            if name.startswith("item_")
+        ]
+        return [(item, text) for item, text in pairs if text and text.strip()]
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for rejection"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ExtensionForm(forms.Form):
+    until = forms.DateField(label=_("New deadline"), widget=DATE_WIDGET)
+    reason = forms.CharField(label=_("Reason"), required=False)

@@ -1,0 +1,259 @@
+"""Dossiers: list, opening, the commune's editing and submission, the district's checks, and file downloads."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ocop import audit, rules
+from ocop.view_utils import add_errors, paginate
+from products import domain
+from products.enums import EDITABLE_STATES, UNDER_CHECK_STATES
+from products.filters import DossierFilterForm, filter_dossiers
+from products.forms import DossierCreateForm, ExtensionForm, RejectForm, ReturnForm, UploadsForm, VerificationForm
+from products.models import Document, Dossier
+
+DETAIL_RELATED = ("product__producer", "product__criteria_set", "commune", "round__year")
+
+
+def _dossier(pk):
+    return get_object_or_404(Dossier.objects.select_related(*DETAIL_RELATED), pk=pk)
+
+
+def _messages_from(request, error: ValidationError):
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@login_required
+def dossier_list(request):
+    rules.authorize(request.user, "dossier.list")
+    form = DossierFilterForm(request.GET or None, user=request.user)
+    dossiers = filter_dossiers(Dossier.objects.visible_to(request.user), form)
+    dossiers = dossiers.select_related(*DETAIL_RELATED).annotate(document_count=Count("documents"))
+    page, query = paginate(request, dossiers.order_by("-round__year__year", "-round__number", "product__name", "pk"))
+    return render(
+        request,
+        "products/dossier_list.html",
+        {"form": form, "page": page, "query": query, "may_add": rules.can(request.user, "dossier.create")},
+    )
+
+
+@login_required
+def dossier_create(request):
+    rules.authorize(request.user, "dossier.create")
+    initial = {"product": request.GET.get("product")} if request.GET.get("product") else None
+    form = DossierCreateForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            dossier = domain.create_dossier(
+                product=data["product"], round=data["round"], registration_type=data["registration_type"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Dossier opened. Upload the documents and fill the verification."))
+            return redirect("products:dossier_edit", dossier.pk)
+    return render(request, "products/form.html", {"form": form, "title": _("Open a dossier")})
+
+
+@login_required
+def dossier_detail(request, pk):
+    dossier = _dossier(pk)
+    user = request.user
+    rules.authorize(user, "dossier.view", dossier)
+    documents = list(dossier.documents.all())
+    comments = list(dossier.comments.select_related("created_by__profile"))
+    may_check = rules.can(user, "dossier.check", dossier) and dossier.status in UNDER_CHECK_STATES
+    editable = dossier.status in EDITABLE_STATES
+    context = {
+        "dossier": dossier,
+        "rows": dossier.checklist_rows(documents),
+        "comments": comments,
+        "problems": domain.submission_problems(dossier, documents) if editable else [],
+        "may_edit": editable and rules.can(user, "dossier.edit", dossier),
+        "may_submit": editable and rules.can(user, "dossier.submit", dossier),
+        "may_check": may_check,
+        "may_extend": editable and rules.can(user, "dossier.grant_extension", dossier),
+        "deadline_passed": dossier.deadline_passed(),
+        "return_form": ReturnForm(dossier=dossier) if may_check else None,
+        "reject_form": RejectForm() if may_check else None,
+        "extension_form": ExtensionForm(),
+        "history": list(audit.history_for(dossier)[:50]) if rules.can(user, "audit.view", dossier) else None,
+    }
+    return render(request, "products/dossier_detail.html", context)
+
+
+@login_required
+def dossier_edit(request, pk):
+    """The commune's page: upload documents per checklist item and fill the verification, in one form.
+
+    Valid files are stored even when another file or a field is wrong, so nothing sent over a slow
+    connection is lost; the form comes back with what was typed and a message per problem.
+    """
+    dossier = _dossier(pk)
+    rules.authorize(request.user, "dossier.edit", dossier)
+    if dossier.status not in EDITABLE_STATES:
+        messages.error(request, _("This dossier is with the district and cannot be changed now."))
+        return redirect("products:dossier_detail", pk)
+    verification = VerificationForm(request.POST or None, instance=dossier)
+    uploads = UploadsForm(request.POST or None, request.FILES or None, dossier=dossier)
+    if request.method == "POST":
+        saved_files, file_errors = [], False
+        for item, upload in uploads.uploads():
+            try:
+                domain.add_document(dossier, item=item, upload=upload, by=request.user)
+                saved_files.append(upload.name)
+            except ValidationError as error:
+                uploads.add_error(f"file_{item}", error)
+                file_errors = True
+        if verification.is_valid():
+            values = {name: verification.cleaned_data[name] for name in Dossier.VERIFICATION_FIELDS}
+            domain.save_verification(dossier, by=request.user, **values)
+        if saved_files:
+            messages.success(request, _("Uploaded: %(files)s") % {"files": ", ".join(saved_files)})
+        if verification.is_valid() and not file_errors:
+            if "submit" in request.POST:
+                return _submit(request, dossier)
+            messages.success(request, _("Dossier saved."))
+            return redirect("products:dossier_detail", pk)
+        messages.error(request, _("Some entries need attention; everything else was kept."))
+        dossier.refresh_from_db()
+    documents = list(dossier.documents.all())
+    return render(
+        request,
+        "products/dossier_edit.html",
+        {
+            "dossier": dossier,
+            "verification": verification,
+            "uploads": uploads,
+            "rows": [
+                (item, docs, required, uploads[f"file_{item.code}"])
+                for item, docs, required in dossier.checklist_rows(documents)
+            ],
+            "deadline_passed": dossier.deadline_passed(),
+        },
+    )
+
+
+def _submit(request, dossier):
+    try:
+        done = domain.submit_dossier(dossier, by=request.user)
+    except ValidationError as error:
+        _messages_from(request, error)
+        return redirect("products:dossier_detail", dossier.pk)
+    if done:
+        messages.success(request, _("The dossier was sent to the district."))
+    else:
+        messages.info(request, _("The dossier is already with the district."))
+    return redirect("products:dossier_detail", dossier.pk)
+
+
+@login_required
+@require_POST
+def dossier_submit(request, pk):
+    dossier = _dossier(pk)
+    rules.authorize(request.user, "dossier.submit", dossier)
+    return _submit(request, dossier)
+
+
+@login_required
+def dossier_return(request, pk):
+    dossier = _dossier(pk)
+    rules.authorize(request.user, "dossier.check", dossier)
+    form = ReturnForm(request.POST or None, dossier=dossier)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = domain.return_dossier(dossier, by=request.user, comments=form.comments())
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            if done:
+                messages.success(request, _("The dossier was returned to the commune with your comments."))
+            else:
+                messages.info(request, _("The dossier had already been returned."))
+            return redirect("products:dossier_detail", pk)
+    return render(request, "products/dossier_return.html", {"dossier": dossier, "form": form})
+
+
+@login_required
+@require_POST
+def dossier_accept(request, pk):
+    dossier = _dossier(pk)
+    rules.authorize(request.user, "dossier.check", dossier)
+    try:
+        done = domain.accept_dossier(dossier, by=request.user)
+    except ValidationError as error:
+        _messages_from(request, error)
+    else:
+        if done:
+            messages.success(request, _("The dossier was accepted for evaluation."))
+        else:
+            messages.info(request, _("The dossier had already been accepted."))
+    return redirect("products:dossier_detail", pk)
+
+
+@login_required
+@require_POST
+def dossier_reject(request, pk):
+    dossier = _dossier(pk)
+    rules.authorize(request.user, "dossier.check", dossier)
+    try:
+        done = domain.reject_dossier(dossier, by=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        _messages_from(request, error)
+    else:
+        if done:
+            messages.success(request, _("The dossier was rejected."))
+        else:
+            messages.info(request, _("The dossier had already been rejected."))
+    return redirect("products:dossier_detail", pk)
+
+
+@login_required
+@require_POST
+def dossier_extend(request, pk):
+    dossier = _dossier(pk)
+    rules.authorize(request.user, "dossier.grant_extension", dossier)
+    form = ExtensionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("products:dossier_detail", pk)
+    try:
+        with transaction.atomic():
+            done = domain.grant_extension(
+                dossier, by=request.user, until=form.cleaned_data["until"], reason=form.cleaned_data["reason"]
+            )
+    except ValidationError as error:
+        _messages_from(request, error)
+    else:
+        if done:
+            messages.success(request, _("Extension granted."))
+        else:
+            messages.info(request, _("That extension was already granted."))
+    return redirect("products:dossier_detail", pk)
+
+
+@login_required
+def document_download(request, pk):
+    document = get_object_or_404(Document.objects.select_related("dossier__commune"), pk=pk)
+    rules.authorize(request.user, "dossier.view", document.dossier)
+    inline = document.content_type in ("application/pdf", "image/jpeg", "image/png")
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=not inline,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
