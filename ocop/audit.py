@@ -52,7 +52,8 @@ def diff(before: dict, after: dict) -> dict:
     return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
 
 
-def record(obj, action: str, *, by, changes: dict | None = None, note: str = "") -> AuditEntry:
+def record(obj, action: str, *, by, changes: dict | None = None, note: str = "", at=None) -> AuditEntry:
+    """Write one audit row; ``at`` lets a domain function that takes ``now=`` date the row consistently."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside the domain function's transaction.")
     commune = getattr(obj, "commune", None)
@@ -66,6 +67,7 @@ def record(obj, action: str, *, by, changes: dict | None = None, note: str = "")
         commune=commune if commune is not None and getattr(commune, "pk", None) else None,
         changes=changes or {},
         note=note,
+        **({"created_at": at} if at is not None else {}),
     )
 
 
@@ -82,17 +84,38 @@ def field_label(model_class, name: str) -> str:
         return str(EXTRA_FIELD_LABELS.get(name, name))
 
 
+# Apps register how coded values read, e.g. {"status": {"submitted": "Đã nộp"}}.
+VALUE_LABELS: dict[str, dict] = {}
+
+
+def register_value_labels(field: str, labels: dict) -> None:
+    VALUE_LABELS.setdefault(field, {}).update(labels)
+
+
 def display_value(name: str, value):
-    """Values as people read them: role codes become role names."""
+    """Values as people read them: role and status codes become their names."""
     if name == "roles" and isinstance(value, list):
         from ocop.enums import Role
 
         return [str(Role(code).label) if code in Role.values else code for code in value]
+    labels = VALUE_LABELS.get(name)
+    if labels and isinstance(value, str) and value in labels:
+        return str(labels[value])
     return value
+
+
+def readable_changes(entry) -> list[tuple[str, object, object]]:
+    """(field label, before, after) for an entry, in the words of the page."""
+    model_class = ContentType.objects.get_for_id(entry.content_type_id).model_class()
+    return [
+        (field_label(model_class, name), display_value(name, values[0]), display_value(name, values[1]))
+        for name, values in entry.changes.items()
+    ]
 
 
 EXTRA_FIELD_LABELS = {
     "roles": _("roles"),
+    "document": _("document"),
     "commune": _("commune"),
     "is_active": _("active"),
 }

@@ -111,7 +111,10 @@ def seed_accounts(authority: Authority) -> list[str]:
 
 
 def seed_all() -> dict:
+    from products.demo import seed_products
+
     authority = seed_authority()
     year = seed_plan_2024(authority)
     usernames = seed_accounts(authority)
-    return {"authority": authority, "year": year, "usernames": usernames}
+    products = seed_products(authority)
+    return {"authority": authority, "year": year, "usernames": usernames, "products": products}

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ocop.enums import AuthorityLevel, UnitKind
@@ -139,7 +140,7 @@ class AuditEntry(models.Model):
     Written only by domain functions (``ocop.audit.record``), in the same transaction as the change.
     """
 
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -20,4 +20,4 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = os.environ.get("TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
 LANGUAGE_CODE = "vi"
 # Live-server threads must not keep connections open, or the test database cannot be dropped.
-DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+DATABASES["default"]["CONN_MAX_AGE"] = 0

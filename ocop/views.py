@@ -45,7 +45,7 @@ def home(request):
     year = _current_year(authority) if authority else None
     budget_total = None
     if year is not None and rules.can(user, "funding.area"):
-        budget_total = BudgetLine.objects.filter(year=year).aggregate(total=Sum("amount"))["total"] or 0
+        budget_total = BudgetLine.objects.filter(year=year).aggregate(total=Sum("amount"))["total"]
     roles = rules.roles_of(user)
     commune = None
     commune_id = rules.commune_id_of(user)
@@ -74,10 +74,7 @@ def _dossier_counts(user):
 
     rows = Dossier.objects.visible_to(user).values("status").annotate(n=Count("id")).order_by()
     counts = {row["status"]: row["n"] for row in rows}
-    return [
-        {"status": status, "label": status.label, "count": counts.get(status.value, 0)}
-        for status in DossierStatus
-    ]
+    return [{"status": status, "label": status.label, "count": counts.get(status.value, 0)} for status in DossierStatus]
 
 
 @login_required
@@ -156,14 +153,7 @@ def history(request, model, pk):
     rules.authorize(request.user, "audit.view", obj)
     entries = list(audit.history_for(obj)[:200])
     for entry in entries:
-        entry.readable_changes = [
-            (
-                audit.field_label(model_class, name),
-                audit.display_value(name, values[0]),
-                audit.display_value(name, values[1]),
-            )
-            for name, values in entry.changes.items()
-        ]
+        entry.readable_changes = audit.readable_changes(entry)
     return render(request, "ocop/history.html", {"object": obj, "entries": entries})
 
 

@@ -13,7 +13,14 @@ from django.utils.translation import gettext_lazy
 from ocop import audit, rules
 from ocop.lib.text import unaccent
 from products import checklist
-from products.enums import EDITABLE_STATES, UNDER_CHECK_STATES, DossierStatus
+from products.enums import (
+    EDITABLE_STATES,
+    UNDER_CHECK_STATES,
+    DossierStatus,
+    Gender,
+    ProducerKind,
+    RegistrationType,
+)
 from products.models import Document, Dossier, ItemComment, Producer, Product
 from products.uploads import check_upload
 
@@ -34,6 +41,11 @@ audit.register_actions(
         "dossier.extension_granted": gettext_lazy("Granted a deadline extension"),
     }
 )
+
+audit.register_value_labels("status", dict(DossierStatus.choices))
+audit.register_value_labels("registration_type", dict(RegistrationType.choices))
+audit.register_value_labels("kind", dict(ProducerKind.choices))
+audit.register_value_labels("representative_gender", dict(Gender.choices))
 
 PRODUCER_FIELDS = (
     "kind",
@@ -128,7 +140,7 @@ def _initial(obj, fields):
     return {name: [None, v] for name, v in audit.snapshot(obj, fields).items() if v not in ("", None)}
 
 
-def _update(obj, values, action, by, extra_changed=False) -> bool:
+def _update(obj, values, action, by, extra_changed=False, at=None) -> bool:
     before = audit.snapshot(obj, values)
     for name, value in values.items():
         setattr(obj, name, value)
@@ -138,27 +150,28 @@ def _update(obj, values, action, by, extra_changed=False) -> bool:
         return False
     if changes:
         obj.save(update_fields=list(values))
-    audit.record(obj, action, by=by, changes=changes, note=_("Photo replaced.") if extra_changed else "")
+    audit.record(obj, action, by=by, changes=changes, note=_("Photo replaced.") if extra_changed else "", at=at)
     return True
 
 
 # ---------------------------------------------------------------------------- dossiers
 @transaction.atomic
-def create_dossier(*, product, round, registration_type, by) -> Dossier:
-    dossier = Dossier(product=product, round=round, commune=product.commune, registration_type=registration_type)
+def create_dossier(*, product, round, registration_type, by, now=None) -> Dossier:
+    now = now or timezone.now()
+    dossier = Dossier(
+        product=product, round=round, commune=product.commune, registration_type=registration_type, created_at=now
+    )
     _require(by, "dossier.create", dossier)
     if Dossier.objects.filter(product=product, round=round).exists():
         raise ValidationError(_("This product already has a dossier in this round."))
-    if dossier.deadline_passed():
+    if dossier.deadline_passed(now):
         raise ValidationError(
             _("The commune deadline of this round (%(date)s) has passed; ask the district for an extension."),
             params={"date": date_format(round.commune_deadline, "SHORT_DATE_FORMAT")},
         )
     dossier.full_clean()
     dossier.save()
-    audit.record(
-        dossier, "dossier.created", by=by, changes={"registration_type": [None, registration_type]}
-    )
+    audit.record(dossier, "dossier.created", by=by, changes={"registration_type": [None, registration_type]}, at=now)
     return dossier
 
 
@@ -171,18 +184,18 @@ def _require_editable(dossier):
 
 
 @transaction.atomic
-def save_verification(dossier, *, by, **values) -> bool:
+def save_verification(dossier, *, by, now=None, **values) -> bool:
     _require(by, "dossier.edit", dossier)
     dossier = _lock(dossier)
     _require_editable(dossier)
     unknown = set(values) - set(Dossier.VERIFICATION_FIELDS)
     if unknown:
         raise ValueError(f"Not verification fields: {sorted(unknown)}")
-    return _update(dossier, values, "dossier.verification_saved", by)
+    return _update(dossier, values, "dossier.verification_saved", by, at=now)
 
 
 @transaction.atomic
-def add_document(dossier, *, item, upload, by) -> Document:
+def add_document(dossier, *, item, upload, by, now=None) -> Document:
     _require(by, "dossier.edit", dossier)
     dossier = _lock(dossier)
     _require_editable(dossier)
@@ -197,6 +210,7 @@ def add_document(dossier, *, item, upload, by) -> Document:
         size=upload.size,
         sha256=sha256,
         uploaded_by=by,
+        uploaded_at=now or timezone.now(),
     )
     document.file.save(upload.name, upload, save=False)
     document.save()
@@ -206,15 +220,14 @@ def add_document(dossier, *, item, upload, by) -> Document:
         by=by,
         changes={"document": [None, f"{checklist.BY_CODE[item].label}: {document.original_name}"]},
         note=f"SHA-256 {sha256}",
+        at=now,
     )
     return document
 
 
 def submission_problems(dossier, documents=None) -> list[str]:
     """What stops the dossier from being submitted, in words for the commune official."""
-    problems = [
-        _("Missing document: %(item)s") % {"item": item.label} for item in dossier.missing_documents(documents)
-    ]
+    problems = [_("Missing document: %(item)s") % {"item": item.label} for item in dossier.missing_documents(documents)]
     problems += [
         _("Commune verification incomplete: %(field)s") % {"field": field}
         for field in dossier.missing_verification_fields()
@@ -245,12 +258,12 @@ def submit_dossier(dossier, *, by, now=None) -> bool:
     dossier.submission_count += 1
     dossier.save(update_fields=["status", "submitted_at", "submission_count", "updated_at"])
     action = "dossier.submitted" if dossier.status == DossierStatus.SUBMITTED else "dossier.resubmitted"
-    audit.record(dossier, action, by=by, changes={"status": [old, dossier.status]})
+    audit.record(dossier, action, by=by, changes={"status": [old, dossier.status]}, at=now)
     return True
 
 
 @transaction.atomic
-def return_dossier(dossier, *, by, comments: list[tuple[str, str]]) -> bool:
+def return_dossier(dossier, *, by, comments: list[tuple[str, str]], now=None) -> bool:
     """Submitted/resubmitted → returned, with the district's comments per item ('' = whole dossier)."""
     _require(by, "dossier.check", dossier)
     dossier = _lock(dossier)
@@ -263,15 +276,23 @@ def return_dossier(dossier, *, by, comments: list[tuple[str, str]]) -> bool:
     for item, _text in comments:
         if item and item not in checklist.BY_CODE:
             raise ValidationError(_("Unknown checklist item."))
+    now = now or timezone.now()
     ItemComment.objects.bulk_create(
-        ItemComment(dossier=dossier, item=item, text=text, created_by=by, submission_number=dossier.submission_count)
+        ItemComment(
+            dossier=dossier,
+            item=item,
+            text=text,
+            created_by=by,
+            created_at=now,
+            submission_number=dossier.submission_count,
+        )
         for item, text in comments
     )
     old = dossier.status
     dossier.status = DossierStatus.RETURNED
     dossier.save(update_fields=["status", "updated_at"])
     note = "\n".join(f"{checklist.BY_CODE[i].label if i else _('Whole dossier')}: {t}" for i, t in comments)
-    audit.record(dossier, "dossier.returned", by=by, changes={"status": [old, dossier.status]}, note=note)
+    audit.record(dossier, "dossier.returned", by=by, changes={"status": [old, dossier.status]}, note=note, at=now)
     return True
 
 
@@ -284,7 +305,7 @@ def _require_under_check(dossier):
 
 
 @transaction.atomic
-def accept_dossier(dossier, *, by) -> bool:
+def accept_dossier(dossier, *, by, now=None) -> bool:
     _require(by, "dossier.check", dossier)
     dossier = _lock(dossier)
     if dossier.status == DossierStatus.ACCEPTED:
@@ -292,14 +313,14 @@ def accept_dossier(dossier, *, by) -> bool:
     _require_under_check(dossier)
     old = dossier.status
     dossier.status = DossierStatus.ACCEPTED
-    dossier.decided_at = timezone.now()
+    dossier.decided_at = now or timezone.now()
     dossier.save(update_fields=["status", "decided_at", "updated_at"])
-    audit.record(dossier, "dossier.accepted", by=by, changes={"status": [old, dossier.status]})
+    audit.record(dossier, "dossier.accepted", by=by, changes={"status": [old, dossier.status]}, at=dossier.decided_at)
     return True
 
 
 @transaction.atomic
-def reject_dossier(dossier, *, by, reason: str) -> bool:
+def reject_dossier(dossier, *, by, reason: str, now=None) -> bool:
     _require(by, "dossier.check", dossier)
     dossier = _lock(dossier)
     if dossier.status == DossierStatus.REJECTED:
@@ -311,9 +332,16 @@ def reject_dossier(dossier, *, by, reason: str) -> bool:
     old = dossier.status
     dossier.status = DossierStatus.REJECTED
     dossier.rejection_reason = reason
-    dossier.decided_at = timezone.now()
+    dossier.decided_at = now or timezone.now()
     dossier.save(update_fields=["status", "rejection_reason", "decided_at", "updated_at"])
-    audit.record(dossier, "dossier.rejected", by=by, changes={"status": [old, dossier.status]}, note=reason)
+    audit.record(
+        dossier,
+        "dossier.rejected",
+        by=by,
+        changes={"status": [old, dossier.status]},
+        note=reason,
+        at=dossier.decided_at,
+    )
     return True
 
 

@@ -12,9 +12,7 @@ from products.enums import DossierStatus, RegistrationType
 class ListFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     commune = forms.ModelChoiceField(label=_("Commune"), queryset=Commune.objects.none(), required=False)
-    criteria_set = forms.ModelChoiceField(
-        label=_("Product group"), queryset=CriteriaSet.objects.none(), required=False
-    )
+    criteria_set = forms.ModelChoiceField(label=_("Product group"), queryset=CriteriaSet.objects.none(), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -62,15 +62,16 @@ class ProductForm(forms.ModelForm):
 class DossierCreateForm(forms.Form):
     product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none())
     round = forms.ModelChoiceField(label=_("Round"), queryset=Round.objects.none())
-    registration_type = forms.ChoiceField(label=_("Registration type"), choices=Dossier._meta.get_field(
-        "registration_type").choices)
+    registration_type = forms.ChoiceField(
+        label=_("Registration type"), choices=Dossier._meta.get_field("registration_type").choices
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = Product.objects.visible_to(user).select_related("producer")
-        self.fields["round"].queryset = Round.objects.filter(
-            commune_deadline__gte=timezone.localdate()
-        ).select_related("year")
+        self.fields["round"].queryset = Round.objects.filter(commune_deadline__gte=timezone.localdate()).select_related(
+            "year"
+        )
 
 
 class VerificationForm(forms.ModelForm):
@@ -124,9 +125,7 @@ class ReturnForm(forms.Form):
     def comments(self):
         pairs = [("", self.cleaned_data.get("general", ""))]
         pairs += [
-            (name.removeprefix("item_"), value)
-            for name, value in self.cleaned_data.items()
-            if name.startswith("item_")
+            (name.removeprefix("item_"), value) for name, value in self.cleaned_data.items() if name.startswith("item_")
         ]
         return [(item, text) for item, text in pairs if text and text.strip()]
 

@@ -92,7 +92,9 @@ def _suffix(filename):
 
 
 class Product(models.Model):
-    producer = models.ForeignKey(Producer, verbose_name=_("producer"), on_delete=models.PROTECT, related_name="products")
+    producer = models.ForeignKey(
+        Producer, verbose_name=_("producer"), on_delete=models.PROTECT, related_name="products"
+    )
     commune = models.ForeignKey(Commune, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="products")
     name = models.CharField(_("product name"), max_length=200)
     criteria_set = models.ForeignKey(
@@ -147,7 +149,7 @@ class Dossier(models.Model):
     local_identity = models.TextField(_("local identity"), blank=True)
     verified_by_name = models.CharField(_("verified by (name and title)"), max_length=150, blank=True)
     verified_on = models.DateField(_("verified on"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = CommuneScopedQuerySet.as_manager()
@@ -224,7 +226,7 @@ class Document(models.Model):
     content_type = models.CharField(_("file type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size (bytes)"), validators=[MinValueValidator(1)])
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -248,7 +250,7 @@ class ItemComment(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="comments")
     item = models.CharField(_("checklist item"), max_length=50, blank=True, help_text=_("Empty: the whole dossier."))
     text = models.TextField(_("comment"))
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -51,3 +51,8 @@ def change_value(value):
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) or "—"
     return value
+
+
+@register.filter
+def readable_changes(entry):
+    return audit.readable_changes(entry)

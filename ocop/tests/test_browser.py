@@ -1,6 +1,7 @@
 """Journey in headless Chromium: log in as the district office, read the dashboard, switch language, log out."""
 
 import pytest
+from django.utils import timezone
 
 from ocop import demo
 
@@ -23,6 +24,7 @@ def test_district_officer_logs_in_switches_language_and_logs_out(demo_data, live
 
     page.wait_for_selector("[data-testid=plan-card]")
     assert page.locator("h1").inner_text() == "Xin chào, Nguyễn Văn Hùng"
+    assert f"Chương trình OCOP năm {timezone.localdate().year}" in page.locator("[data-testid=plan-card]").inner_text()
     assert "Sản phẩm mới đạt 3★ trở lên (chỉ tiêu)" in page.locator("[data-testid=plan-card]").inner_text()
     assert "200.000.000 ₫" in page.locator("[data-testid=plan-card]").inner_text()
     screenshot(page, "home-phongnn-desktop")

@@ -46,12 +46,19 @@ def test_dossier_list_per_role_shows_only_visible_rows(client_for, persona, stat
 
 
 @pytest.mark.parametrize("item_count", [1, 3])
-def test_dossier_list_query_count_does_not_grow(client_for, secretary, commune, round_open, item_count,
-                                                django_assert_num_queries):
+def test_dossier_list_query_count_does_not_grow(
+    client_for, secretary, commune, round_open, item_count, django_assert_num_queries
+):
     for i in range(item_count):
         d = DossierFactory(product__producer=ProducerFactory(commune=commune), round=round_open)
-        d.documents.create(item="khac", file=f"x{i}.pdf", original_name="x.pdf", content_type="application/pdf",
-                           size=5, sha256="0" * 64)
+        d.documents.create(
+            item="khac",
+            file=f"x{i}.pdf",
+            original_name="x.pdf",
+            content_type="application/pdf",
+            size=5,
+            sha256="0" * 64,
+        )
     client = client_for(secretary)
     client.get(reverse("products:dossier_list"))
     with django_assert_num_queries(12):
@@ -195,3 +202,15 @@ def test_guessing_document_ids_of_another_commune_gives_404(client_for, outsider
 def test_uploaded_files_are_not_reachable_under_a_media_url(client, document):
     assert client.get(f"/media/{document.file.name}").status_code == 404
     assert client.get(f"/{document.file.name}").status_code in (302, 404)
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("secretary", 200), ("commune_official", 200), ("outsider_official", 404), ("council_member", 403)],
+    indirect=["persona"],
+)
+def test_dossier_history_page_per_role(client_for, persona, status, submitted_dossier):
+    response = client_for(persona).get(reverse("history", args=["products.dossier", submitted_dossier.pk]))
+    assert response.status_code == status
+    if status == 200:
+        assert "Nộp lên huyện" in response.content.decode()

@@ -32,8 +32,9 @@ def test_lists_per_role(client_for, persona, status, url_name, producer, other_p
 
 @pytest.mark.parametrize("item_count", [1, 3])
 @pytest.mark.parametrize(("url_name", "queries"), [("products:producer_list", 10), ("products:product_list", 10)])
-def test_registry_lists_query_count_does_not_grow(client_for, district_officer, commune, item_count, url_name,
-                                                  queries, django_assert_num_queries):
+def test_registry_lists_query_count_does_not_grow(
+    client_for, district_officer, commune, item_count, url_name, queries, django_assert_num_queries
+):
     for _ in range(item_count):
         ProductFactory(producer=ProducerFactory(commune=commune))
     client = client_for(district_officer)

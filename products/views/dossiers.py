@@ -53,7 +53,9 @@ def dossier_create(request):
         data = form.cleaned_data
         try:
             dossier = domain.create_dossier(
-                product=data["product"], round=data["round"], registration_type=data["registration_type"],
+                product=data["product"],
+                round=data["round"],
+                registration_type=data["registration_type"],
                 by=request.user,
             )
         except ValidationError as error:
@@ -127,6 +129,11 @@ def dossier_edit(request, pk):
         messages.error(request, _("Some entries need attention; everything else was kept."))
         dossier.refresh_from_db()
     documents = list(dossier.documents.all())
+    rows = [
+        (item, docs, required, uploads[f"file_{item.code}"])
+        for item, docs, required in dossier.checklist_rows(documents)
+    ]
+    optional_rows = [row for row in rows if not row[2]]
     return render(
         request,
         "products/dossier_edit.html",
@@ -134,10 +141,9 @@ def dossier_edit(request, pk):
             "dossier": dossier,
             "verification": verification,
             "uploads": uploads,
-            "rows": [
-                (item, docs, required, uploads[f"file_{item.code}"])
-                for item, docs, required in dossier.checklist_rows(documents)
-            ],
+            "required_rows": [row for row in rows if row[2]],
+            "optional_rows": optional_rows,
+            "optional_open": any(docs or field.errors for _item, docs, _req, field in optional_rows),
             "deadline_passed": dossier.deadline_passed(),
         },
     )

@@ -1,0 +1,690 @@
+"""Demo producers, products and dossiers of the Lục Nam 2024 plan (Phụ lục 1: 7 new products, 2 re-evaluations).
+
+``seed_products(authority)`` expects ``ocop.demo.seed_all()`` to have run (communes, ProgrammeYear 2024, the demo
+accounts ``xa-<commune>`` and ``thuky``). It is idempotent: rows are looked up by their natural keys (producer name +
+commune, product name + producer, dossier product + round, document dossier + item + file name) and every step of a
+dossier's story is guarded by the dossier's state, so a second run writes no row, no file and no audit entry. A
+dossier that demo users have moved on since (e.g. xa-thanh-lam submitted the Bánh mật draft) is left as it is.
+
+Every state change goes through ``products.domain`` acting as the user who would do it in real life: the commune
+official ``xa-<slug>`` registers producers and products, opens dossiers, uploads documents, fills the verification and
+submits; ``thuky`` (Tổ giúp việc) returns or accepts. The 2024 stories pass ``now=`` so their history carries
+June 2024 dates in order (see ``_moments``).
+
+The stories:
+
+* current round (this year's round 1, commune deadline 21 days ahead):
+  Bánh mật Thanh Lâm – draft, some documents and half of the verification, for xa-thanh-lam to finish and submit;
+  Nem chua Tư Thủy – submitted; Long nhãn Lục Sơn – returned with two comments;
+  Khoai lang Yên Sơn – returned once, fixed and resubmitted.
+* 2024 round 1 (past): the two re-evaluations (Đông trùng hạ thảo khô, Trà hoa vàng) and three new products
+  (Rượu đông trùng hạ thảo, Mật ong đông trùng hạ thảo, Trà hoa vàng đông trùng túi lọc) accepted for evaluation.
+"""
+
+import datetime
+import struct
+import zlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from evaluations.catalogue import sync_catalogue
+from evaluations.models import CriteriaSet, ProgrammeYear, Round
+from funding.models import BudgetLine
+from ocop.lib.text import unaccent
+from ocop.models import Authority, Commune
+from products import checklist, domain
+from products.enums import UNDER_CHECK_STATES, DossierStatus, Gender, ProducerKind
+from products.enums import RegistrationType as Reg
+from products.models import Document, Dossier, ItemComment, Producer, Product
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+CHECKER = "thuky"  # Tổ giúp việc Hội đồng OCOP: checks dossiers for the district
+
+
+# ---------------------------------------------------------------------------------------------------- producers
+@dataclass(frozen=True)
+class ProducerSeed:
+    key: str
+    commune: str  # commune slug
+    kind: str
+    name: str
+    representative_name: str
+    representative_gender: str
+    address: str
+    phone: str
+    representative_ethnicity: str = "Kinh"
+
+
+# Appendix 1 as printed, with its typos fixed ("Hộ kinh doang: Dương Văn Sỹ" -> "Hộ kinh doanh Dương Văn Sỹ").
+# The plan names only the two household heads; the other representatives are invented. Three are women and two
+# belong to ethnic minorities (Tày, Nùng), which criterion 3b of every criteria set rewards.
+# Phone numbers are invented.
+PRODUCERS = [
+    ProducerSeed(
+        "duong-van-sy",
+        "yen-son",
+        ProducerKind.HOUSEHOLD_BUSINESS,
+        "Hộ kinh doanh Dương Văn Sỹ",
+        "Dương Văn Sỹ",
+        Gender.MALE,
+        "Thôn Nội Chùa",
+        "0984316205",
+    ),
+    ProducerSeed(
+        "htx-luc-son",
+        "luc-son",
+        ProducerKind.COOPERATIVE,
+        "Hợp tác xã dịch vụ nông nghiệp xã Lục Sơn",
+        "Hoàng Văn Khánh",
+        Gender.MALE,
+        "Thôn Vĩnh Tân",
+        "0915672148",
+        representative_ethnicity="Nùng",
+    ),
+    ProducerSeed(
+        "truong-tho",
+        "dong-hung",
+        ProducerKind.ENTERPRISE,
+        "Công ty trách nhiệm hữu hạn dược thảo Trường Thọ",
+        "Phạm Thị Thu Hà",
+        Gender.FEMALE,
+        "Thôn Đông Sơn",
+        "0968204731",
+    ),
+    ProducerSeed(
+        "tht-banh-mat",
+        "thanh-lam",
+        ProducerKind.COOPERATIVE_GROUP,
+        "Tổ hợp tác bánh mật",
+        "Nguyễn Thị Mận",
+        Gender.FEMALE,
+        "Thôn Sơn Đình 2",
+        "0973158620",
+    ),
+    ProducerSeed(
+        "tran-van-tu",
+        "truong-son",
+        ProducerKind.HOUSEHOLD_BUSINESS,
+        "Hộ kinh doanh Trần Văn Tư",
+        "Trần Văn Tư",
+        Gender.MALE,
+        "Thôn Lầm",
+        "0945827316",
+    ),
+    ProducerSeed(
+        "htx-duoc-lieu-truong-son",
+        "truong-son",
+        ProducerKind.COOPERATIVE,
+        "Hợp tác xã dược liệu công nghệ cao Trường Sơn",
+        "Nông Thị Hằng",
+        Gender.FEMALE,
+        "Thôn Nhân Lý",
+        "0912486093",
+        representative_ethnicity="Tày",
+    ),
+    # INVENTED: Appendix 1, part II, row 1 puts the product name ("Đông trùng hạ thảo khô") in the producer column, so
+    # the plan names no producer for this re-evaluation. This cooperative is made up for the demo. The address (Thôn
+    # Đông Sơn, xã Đông Hưng) is the one printed, and it is also the address of Công ty TNHH dược thảo Trường Thọ,
+    # so the real producer may well be that company: check with the district before using this as real data.
+    ProducerSeed(
+        "htx-dong-son",
+        "dong-hung",
+        ProducerKind.COOPERATIVE,
+        "Hợp tác xã dược liệu Đông Sơn",
+        "Ngô Văn Bình",
+        Gender.MALE,
+        "Thôn Đông Sơn",
+        "0906531847",
+    ),
+]
+
+
+# ---------------------------------------------------------------------------------------------------- products
+@dataclass(frozen=True)
+class ProductSeed:
+    key: str  # also the stem of the demo file names
+    producer: str  # ProducerSeed.key
+    name: str
+    criteria_set: str  # code "01".."26"
+    description: str
+    registration_type: str
+    verification: dict
+    stage: str  # "current" or "2024"
+    target: str  # DossierStatus the story ends in
+    submitted_at: datetime.datetime | None = None  # for the 2024 round: a moment inside its window
+    upload_items: tuple | None = None  # None: every required item plus EXTRA_ITEMS
+    comments: tuple = ()  # the district's comments when it returns the dossier
+    fixes: tuple = ()  # (item, file stem) uploaded before resubmitting
+    extra_items: tuple = field(default=("ket_qua_kiem_nghiem",))
+
+
+def _verifier(name, commune):
+    return f"{name} – Công chức Địa chính – Nông nghiệp xã {commune}"
+
+
+def _at(day, hour, minute=0):
+    return datetime.datetime(2024, 6, day, hour, minute, tzinfo=VN)
+
+
+# Product names as in Appendix 1, with the PDF's line breaks joined and the capitals of "Khoai Lang" and "Long Nhãn"
+# put in sentence case. The plan prints "Tư Thuỷ" (old accent placement); the app writes "Tư Thủy".
+# Criteria sets, by the names in evaluations/criteria/*.yaml (the council may change a product's set before it
+# accepts a dossier; see ocop-facts.md §10 q.10 on the ambiguous ones):
+PRODUCTS = [
+    # ---- current round
+    ProductSeed(
+        "banh-mat",
+        "tht-banh-mat",
+        "Bánh mật Thanh Lâm",
+        "06",  # Chế biến từ gạo, ngũ cốc
+        "Bánh làm từ gạo nếp cái hoa vàng, mật mía và lạc, gói lá dong, luộc chín; món quà quê của xã Thanh Lâm.",
+        Reg.NEW,
+        # Only half filled in: xa-thanh-lam finishes it in the demo.
+        {
+            "raw_material_origin": "Gạo nếp cái hoa vàng mua của các hộ trong thôn Sơn Đình 2 và các thôn lân cận; "
+            "mật mía và lạc mua trong huyện; lá dong do thành viên tổ hợp tác trồng.",
+            "local_raw_material_percent": 85,
+            "local_labour_percent": 100,
+        },
+        "current",
+        DossierStatus.DRAFT,
+        upload_items=("phieu_dang_ky", "giay_dang_ky_kinh_doanh", "nhan_san_pham"),
+        extra_items=(),
+    ),
+    ProductSeed(
+        "nem-chua",
+        "tran-van-tu",
+        "Nem chua Tư Thủy",
+        "08",  # Chế biến từ thịt, thủy sản, trứng, sữa, các sản phẩm từ mật ong
+        "Nem chua lên men tự nhiên từ thịt lợn nạc, bì lợn và thính gạo, gói lá ổi và lá chuối.",
+        Reg.NEW,
+        {
+            "raw_material_origin": "Thịt lợn nạc và bì lợn mua của các trại chăn nuôi trên địa bàn xã Trường Sơn "
+            "và xã Vô Tranh; thính gạo, lá ổi, lá chuối của các hộ trong thôn Lầm.",
+            "local_raw_material_percent": 80,
+            "local_labour_percent": 100,
+            "idea_origin": "Hộ gia đình làm nem chua theo công thức gia truyền, bán tại chợ xã từ nhiều năm; "
+            "nay chuẩn hóa quy trình, bao bì để đăng ký OCOP.",
+            "local_identity": "Nem gói lá ổi, vị chua dịu, ăn kèm lá sung và tương ớt; món quen của chợ phiên "
+            "vùng Trường Sơn.",
+            "verified_by_name": _verifier("Nguyễn Thị Huyền", "Trường Sơn"),
+        },
+        "current",
+        DossierStatus.SUBMITTED,
+    ),
+    ProductSeed(
+        "long-nhan",
+        "htx-luc-son",
+        "Long nhãn Lục Sơn",
+        "07",  # Chế biến từ rau, củ, quả, hạt (dried longan: processed fruit)
+        "Cùi nhãn tách hạt, sấy khô bằng lò sấy của hợp tác xã, đóng túi 500 g.",
+        Reg.NEW,
+        {
+            "raw_material_origin": "Nhãn tươi thu mua của các thành viên hợp tác xã tại thôn Vĩnh Tân và các thôn "
+            "trong xã Lục Sơn; sấy tại xưởng của hợp tác xã.",
+            "local_raw_material_percent": 95,
+            "local_labour_percent": 90,
+            "idea_origin": "Hợp tác xã sấy long nhãn để tiêu thụ nhãn chính vụ, tránh ép giá quả tươi.",
+            "local_identity": "Nhãn trồng trên đất đồi dưới chân dãy Yên Tử, cùi dày, vị ngọt đậm.",
+            "verified_by_name": _verifier("Nguyễn Văn Tùng", "Lục Sơn"),
+        },
+        "current",
+        DossierStatus.RETURNED,
+        comments=(
+            (
+                "giay_chung_nhan_attp",
+                "Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm đã hết hiệu lực; đề nghị hợp tác xã bổ sung "
+                "bản còn hiệu lực (bản sao chứng thực).",
+            ),
+            (
+                "cong_bo_chat_luong",
+                "Bản tự công bố sản phẩm chưa kèm phiếu kết quả kiểm nghiệm trong thời hạn 12 tháng; đề nghị bổ sung.",
+            ),
+        ),
+        extra_items=(),
+    ),
+    ProductSeed(
+        "khoai-lang",
+        "duong-van-sy",
+        "Khoai lang Yên Sơn",
+        "01",  # Rau, củ, quả, hạt tươi
+        "Khoai lang ruột vàng trồng trên đất cát pha, củ đều, bở và ngọt; đóng thùng 5 kg và 10 kg.",
+        Reg.NEW,
+        {
+            "raw_material_origin": "Khoai lang do hộ tự trồng và liên kết với các hộ tại thôn Nội Chùa, xã Yên Sơn.",
+            "local_raw_material_percent": 100,
+            "local_labour_percent": 100,
+            "idea_origin": "Khoai lang là cây trồng vụ đông quen thuộc của xã; hộ đăng ký sản phẩm để có nhãn mác "
+            "và đưa vào cửa hàng nông sản.",
+            "local_identity": "Khoai trồng trên chân đất cát pha của thôn Nội Chùa, củ bở, vị ngọt bùi.",
+            "verified_by_name": _verifier("Nguyễn Đức Mạnh", "Yên Sơn"),
+        },
+        "current",
+        DossierStatus.RESUBMITTED,
+        comments=(
+            (
+                "nhan_san_pham",
+                "Nhãn sản phẩm thiếu ngày đóng gói, hạn sử dụng và địa chỉ cơ sở sản xuất; đề nghị sửa theo "
+                "Nghị định 43/2017/NĐ-CP và Nghị định 111/2021/NĐ-CP.",
+            ),
+        ),
+        fixes=(("nhan_san_pham", "nhan-san-pham-khoai-lang-ban-sua"),),
+        extra_items=(),
+    ),
+    # ---- 2024 round 1: accepted for evaluation
+    ProductSeed(
+        "ruou-dong-trung",
+        "truong-tho",
+        "Rượu đông trùng hạ thảo",
+        "15",  # Đồ uống có cồn khác (macerated, not distilled from the product)
+        "Rượu nếp ngâm đông trùng hạ thảo (Cordyceps militaris) do công ty nuôi trồng, chai 500 ml.",
+        Reg.NEW,
+        {
+            "raw_material_origin": "Đông trùng hạ thảo nuôi trồng tại cơ sở của công ty ở thôn Đông Sơn; rượu nếp "
+            "nấu từ gạo nếp mua của các hộ trong xã Đông Hưng.",
+            "local_raw_material_percent": 90,
+            "local_labour_percent": 85,
+            "idea_origin": "Công ty phát triển thêm sản phẩm từ đông trùng hạ thảo tự nuôi trồng để tận dụng "
+            "nguyên liệu và nghề nấu rượu nếp của địa phương.",
+            "local_identity": "Kết hợp rượu nếp truyền thống của xã với đông trùng hạ thảo nuôi trồng tại chỗ.",
+            "verified_by_name": _verifier("Nguyễn Văn Quyết", "Đông Hưng"),
+            "verified_on": datetime.date(2024, 6, 3),
+        },
+        "2024",
+        DossierStatus.ACCEPTED,
+        submitted_at=_at(4, 9, 15),
+    ),
+    ProductSeed(
+        "mat-ong-dong-trung",
+        "truong-tho",
+        "Mật ong đông trùng hạ thảo",
+        "08",  # Chế biến từ thịt, thủy sản, trứng, sữa, các sản phẩm từ mật ong (honey with cordyceps: processed)
+        "Mật ong ngâm đông trùng hạ thảo, lọ 300 ml.",
+        Reg.NEW,
+        {
+            "raw_material_origin": "Mật ong hoa vải, hoa nhãn thu mua của các hộ nuôi ong trong huyện; đông trùng "
+            "hạ thảo do công ty nuôi trồng tại thôn Đông Sơn.",
+            "local_raw_material_percent": 80,
+            "local_labour_percent": 85,
+            "idea_origin": "Sản phẩm kết hợp mật ong địa phương với đông trùng hạ thảo của công ty, làm quà biếu.",
+            "local_identity": "Mật ong từ vùng vải, nhãn của Lục Nam và Lục Ngạn.",
+            "verified_by_name": _verifier("Nguyễn Văn Quyết", "Đông Hưng"),
+            "verified_on": datetime.date(2024, 6, 3),
+        },
+        "2024",
+        DossierStatus.ACCEPTED,
+        submitted_at=_at(4, 9, 40),
+    ),
+    ProductSeed(
+        "tra-hoa-vang-tui-loc",
+        "htx-duoc-lieu-truong-son",
+        "Trà hoa vàng đông trùng túi lọc",
+        "12",  # Sản phẩm trà từ thực vật khác (trà hoa vàng is not Camellia sinensis, so not set 11 "Chè")
+        "Trà túi lọc phối trộn hoa trà hoa vàng sấy và đông trùng hạ thảo, hộp 20 túi.",
+        Reg.NEW,
+        {
+            "raw_material_origin": "Hoa trà hoa vàng thu hái tại vùng trồng dưới tán rừng của hợp tác xã ở thôn "
+            "Nhân Lý; đông trùng hạ thảo do hợp tác xã nuôi cấy.",
+            "local_raw_material_percent": 100,
+            "local_labour_percent": 90,
+            "idea_origin": "Hợp tác xã phát triển dạng túi lọc tiện dùng từ sản phẩm trà hoa vàng đã đạt OCOP.",
+            "local_identity": "Trà hoa vàng mọc tự nhiên và được trồng dưới tán rừng vùng Tây Yên Tử.",
+            "verified_by_name": _verifier("Nguyễn Thị Huyền", "Trường Sơn"),
+            "verified_on": datetime.date(2024, 6, 4),
+        },
+        "2024",
+        DossierStatus.ACCEPTED,
+        submitted_at=_at(5, 14, 0),
+    ),
+    ProductSeed(
+        "dong-trung-kho",
+        "htx-dong-son",
+        "Đông trùng hạ thảo khô",
+        "20",  # Tinh dầu và thảo dược khác (dried medicinal fungus; not a registered functional food, so not 18)
+        "Quả thể đông trùng hạ thảo (Cordyceps militaris) sấy thăng hoa, hộp 10 g và 20 g.",
+        Reg.REEVALUATION,
+        {
+            "raw_material_origin": "Đông trùng hạ thảo nuôi cấy trong phòng sạch của hợp tác xã tại thôn Đông Sơn; "
+            "giống mua của viện nghiên cứu, giá thể tự phối trộn.",
+            "local_raw_material_percent": 90,
+            "local_labour_percent": 100,
+            "idea_origin": "Sản phẩm đã được công nhận OCOP 4 sao; hợp tác xã đăng ký đánh giá lại khi giấy chứng "
+            "nhận hết hiệu lực.",
+            "local_identity": "Mô hình nuôi trồng dược liệu công nghệ cao đầu tiên của xã Đông Hưng.",
+            "verified_by_name": _verifier("Nguyễn Văn Quyết", "Đông Hưng"),
+            "verified_on": datetime.date(2024, 6, 1),
+        },
+        "2024",
+        DossierStatus.ACCEPTED,
+        submitted_at=_at(3, 10, 0),
+        extra_items=("ket_qua_kiem_nghiem", "so_huu_tri_tue"),
+    ),
+    ProductSeed(
+        "tra-hoa-vang",
+        "htx-duoc-lieu-truong-son",
+        "Trà hoa vàng",
+        "12",  # Sản phẩm trà từ thực vật khác
+        "Hoa trà hoa vàng sấy khô nguyên bông, hộp 50 g.",
+        Reg.REEVALUATION,
+        {
+            "raw_material_origin": "Hoa trà hoa vàng thu hái tại vùng trồng của hợp tác xã ở thôn Nhân Lý và các "
+            "hộ liên kết trong xã Trường Sơn.",
+            "local_raw_material_percent": 100,
+            "local_labour_percent": 90,
+            "idea_origin": "Sản phẩm đã được công nhận OCOP 4 sao; hợp tác xã đăng ký đánh giá lại khi giấy chứng "
+            "nhận hết hiệu lực.",
+            "local_identity": "Cây trà hoa vàng bản địa của vùng Tây Yên Tử, được bảo tồn và trồng dưới tán rừng.",
+            "verified_by_name": _verifier("Nguyễn Thị Huyền", "Trường Sơn"),
+            "verified_on": datetime.date(2024, 6, 4),
+        },
+        "2024",
+        DossierStatus.ACCEPTED,
+        submitted_at=_at(5, 14, 30),
+        extra_items=("ket_qua_kiem_nghiem", "so_huu_tri_tue"),
+    ),
+]
+
+# Vietnamese titles printed inside the demo files.
+DOCUMENT_TITLES = {
+    "phieu_dang_ky": "Phiếu đăng ký sản phẩm tham gia đánh giá, phân hạng OCOP",
+    "phuong_an_kinh_doanh": "Phương án sản xuất kinh doanh",
+    "bao_cao_danh_gia_lai": "Báo cáo của chủ thể về các tiêu chí từ khi được công nhận",
+    "giay_dang_ky_kinh_doanh": "Giấy chứng nhận đăng ký kinh doanh (bản sao)",
+    "giay_chung_nhan_attp": "Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm (bản sao)",
+    "cong_bo_chat_luong": "Bản tự công bố sản phẩm",
+    "nhan_san_pham": "Nhãn sản phẩm",
+    "cau_chuyen_san_pham": "Câu chuyện sản phẩm",
+    "ket_qua_kiem_nghiem": "Phiếu kết quả kiểm nghiệm",
+    "so_huu_tri_tue": "Giấy chứng nhận đăng ký nhãn hiệu",
+}
+IMAGE_ITEMS = {"nhan_san_pham"}
+
+
+# ---------------------------------------------------------------------------------------------------- small real files
+def _pdf_bytes(lines: list[str]) -> bytes:
+    """A one-page PDF that any reader opens. Base-14 fonts have no Vietnamese glyphs, so the text is unaccented."""
+
+    def esc(text):
+        return (
+            unaccent(text)
+            .encode("latin-1", "replace")
+            .replace(b"\\", b"\\\\")
+            .replace(b"(", b"\\(")
+            .replace(b")", b"\\)")
+        )
+
+    content = b"BT /F1 13 Tf 56 780 Td 18 TL " + b" ".join(b"(" + esc(line) + b") '" for line in lines) + b" ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+        b"/Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _png_bytes(rgb=(196, 148, 52), size=24) -> bytes:
+    """A small solid-colour PNG, standing in for a photo of the label."""
+
+    def chunk(tag, data):
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+
+    rows = b"".join(b"\x00" + bytes(rgb) * size for _ in range(size))
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def _upload(item: str, stem: str, product: Product) -> SimpleUploadedFile:
+    if item in IMAGE_ITEMS:
+        shade = zlib.crc32(stem.encode())  # a different colour per file, so a corrected label is a different file
+        rgb = (160 + shade % 80, 110 + (shade >> 8) % 80, 40 + (shade >> 16) % 60)
+        return SimpleUploadedFile(f"{stem}.png", _png_bytes(rgb), content_type="image/png")
+    lines = [
+        DOCUMENT_TITLES.get(item, item),
+        f"San pham: {product.name}",
+        f"Chu the: {product.producer.name}",
+        f"Xa {product.commune.name}, huyen Luc Nam, tinh Bac Giang",
+        "Tai lieu minh hoa - du lieu demo",
+    ]
+    return SimpleUploadedFile(f"{stem}.pdf", _pdf_bytes(lines), content_type="application/pdf")
+
+
+def _stem(item: str, key: str) -> str:
+    return f"{item.replace('_', '-')}-{key}"  # e.g. phieu-dang-ky-banh-mat
+
+
+# ---------------------------------------------------------------------------------------------------- rounds
+def seed_rounds(authority: Authority) -> dict:
+    """2024 rounds 1 and 2 from the plan, and a current round whose commune deadline is three weeks ahead."""
+    year_2024 = ProgrammeYear.objects.filter(authority=authority, year=2024).first()
+    if year_2024 is None:
+        from ocop.demo import seed_plan_2024  # local import: ocop.demo will import this module
+
+        year_2024 = seed_plan_2024(authority)
+    # Plan §II.7: communes before 10/6 and 10/10 (printed "10/10/204"), district before 15/6 and 15/10.
+    round_1, _ = Round.objects.update_or_create(
+        year=year_2024,
+        number=1,
+        defaults={"commune_deadline": datetime.date(2024, 6, 10), "district_deadline": datetime.date(2024, 6, 15)},
+    )
+    Round.objects.update_or_create(
+        year=year_2024,
+        number=2,
+        defaults={"commune_deadline": datetime.date(2024, 10, 10), "district_deadline": datetime.date(2024, 10, 15)},
+    )
+    today = timezone.localdate()
+    current_year, _ = ProgrammeYear.objects.get_or_create(
+        authority=authority,
+        year=today.year,
+        defaults={
+            "plan_reference": f"Kế hoạch triển khai Chương trình OCOP huyện Lục Nam năm {today.year} "
+            "(dữ liệu minh họa, chỉ tiêu chép từ năm 2024)",
+            "target_new_products": year_2024.target_new_products,
+            "target_reevaluations": year_2024.target_reevaluations,
+            "ceremony_by": max(datetime.date(today.year, 12, 15), today + datetime.timedelta(days=40)),
+        },
+    )
+    BudgetLine.objects.get_or_create(
+        year=current_year,
+        name="Tuyên truyền, học tập kinh nghiệm, Hội đồng và Tổ giúp việc",
+        defaults={"source": "Ngân sách tỉnh (dữ liệu minh họa, như năm 2024)", "amount": Decimal("200000000")},
+    )
+    # Dates are computed at seed time so the round stays "open"; re-running refreshes them. If the clock says 2024,
+    # use an extra round (the plan allows them) rather than move round 1 of 2024.
+    current, _ = Round.objects.update_or_create(
+        year=current_year,
+        number=1 if today.year != 2024 else 3,
+        defaults={
+            "commune_deadline": today + datetime.timedelta(days=21),
+            "district_deadline": today + datetime.timedelta(days=26),
+        },
+    )
+    return {"2024": round_1, "current": current}
+
+
+# ---------------------------------------------------------------------------------------------------- steps
+def _user(username):
+    return get_user_model().objects.get(username=username)
+
+
+def _official(commune: Commune):
+    return _user(f"xa-{commune.slug}")
+
+
+def _producer(authority: Authority, seed: ProducerSeed) -> tuple[Producer, bool]:
+    commune = Commune.objects.get(authority=authority, slug=seed.commune)
+    existing = Producer.objects.filter(commune=commune, name=seed.name).first()
+    if existing:
+        return existing, False
+    producer = domain.create_producer(
+        commune=commune,
+        by=_official(commune),
+        kind=seed.kind,
+        name=seed.name,
+        representative_name=seed.representative_name,
+        representative_gender=seed.representative_gender,
+        representative_ethnicity=seed.representative_ethnicity,
+        address=seed.address,
+        phone=seed.phone,
+    )
+    return producer, True
+
+
+def _product(producer: Producer, seed: ProductSeed) -> tuple[Product, bool]:
+    existing = Product.objects.filter(producer=producer, name=seed.name).first()
+    if existing:
+        return existing, False
+    product = domain.create_product(
+        producer=producer,
+        by=_official(producer.commune),
+        name=seed.name,
+        criteria_set=CriteriaSet.objects.get(code=seed.criteria_set, version=1),
+        description=seed.description,
+    )
+    return product, True
+
+
+def _moments(seed) -> dict:
+    """When each step of a past (2024) story happened, so its history reads in order; None means now."""
+    if seed.submitted_at is None:
+        return {"opened": None, "prepared": None, "checked": None}
+    return {
+        "opened": seed.submitted_at - datetime.timedelta(days=12),
+        "prepared": seed.submitted_at - datetime.timedelta(days=1),
+        "checked": seed.submitted_at + datetime.timedelta(days=2),
+    }
+
+
+def _dossier(product: Product, round: Round, seed: ProductSeed, by) -> tuple[Dossier, bool]:
+    existing = Dossier.objects.filter(product=product, round=round).first()
+    if existing:
+        return existing, False
+    dossier = domain.create_dossier(
+        product=product,
+        round=round,
+        registration_type=seed.registration_type,
+        by=by,
+        now=_moments(seed)["opened"],
+    )
+    return dossier, True
+
+
+def _add_documents(dossier: Dossier, product: Product, files: list[tuple[str, str]], by, now=None) -> int:
+    """Upload the (item, file stem) pairs not uploaded yet. Returns how many were added."""
+    present = set(dossier.documents.values_list("item", "original_name"))
+    added = 0
+    for item, stem in files:
+        upload = _upload(item, stem, product)
+        if (item, upload.name) in present:
+            continue
+        domain.add_document(dossier, item=item, upload=upload, by=by, now=now)
+        added += 1
+    return added
+
+
+def _fill_verification(dossier: Dossier, values: dict, by, now=None) -> None:
+    """Fill the verification fields that are still empty; never overwrite what someone typed since."""
+    missing = {name: value for name, value in values.items() if getattr(dossier, name) in (None, "")}
+    if missing:
+        domain.save_verification(dossier, by=by, now=now, **missing)
+
+
+def _initial_files(seed: ProductSeed) -> list[tuple[str, str]]:
+    if seed.upload_items is not None:
+        items = list(seed.upload_items)
+    else:
+        items = [item.code for item in checklist.required_items(seed.registration_type)] + list(seed.extra_items)
+    return [(item, _stem(item, seed.key)) for item in items]
+
+
+def _verification(seed: ProductSeed) -> dict:
+    values = dict(seed.verification)
+    if seed.target != DossierStatus.DRAFT and "verified_on" not in values:
+        values["verified_on"] = timezone.localdate() - datetime.timedelta(days=2)
+    return values
+
+
+def _play(dossier: Dossier, product: Product, seed: ProductSeed, official, checker) -> None:
+    """Move the dossier along its story; each step runs only from the state it starts from."""
+    moments = _moments(seed)
+    if dossier.status == DossierStatus.DRAFT and dossier.submission_count == 0:
+        _add_documents(dossier, product, _initial_files(seed), official, now=moments["prepared"])
+        _fill_verification(dossier, _verification(seed), official, now=moments["prepared"])
+        if seed.target != DossierStatus.DRAFT:
+            domain.submit_dossier(dossier, by=official, now=seed.submitted_at)
+        dossier.refresh_from_db()
+
+    returns = seed.target in (DossierStatus.RETURNED, DossierStatus.RESUBMITTED)
+    if returns and dossier.status == DossierStatus.SUBMITTED and dossier.submission_count == 1:
+        domain.return_dossier(dossier, by=checker, comments=list(seed.comments))
+        dossier.refresh_from_db()
+
+    resubmits = seed.target == DossierStatus.RESUBMITTED
+    if resubmits and dossier.status == DossierStatus.RETURNED and dossier.submission_count == 1:
+        _add_documents(dossier, product, list(seed.fixes), official)
+        domain.submit_dossier(dossier, by=official, now=seed.submitted_at)
+        dossier.refresh_from_db()
+
+    if seed.target == DossierStatus.ACCEPTED and dossier.status in UNDER_CHECK_STATES:
+        domain.accept_dossier(dossier, by=checker, now=moments["checked"])
+        dossier.refresh_from_db()
+
+
+# ---------------------------------------------------------------------------------------------------- entry point
+@transaction.atomic
+def seed_products(authority: Authority) -> dict:
+    """Load the producers, products and dossiers of Appendix 1 (idempotent). Returns row counts."""
+    criteria_sets = sync_catalogue()
+    rounds = seed_rounds(authority)
+    checker = _user(CHECKER)
+    created = {"producers": 0, "products": 0, "dossiers": 0}
+    documents_before = Document.objects.filter(dossier__commune__authority=authority).count()
+
+    producers = {}
+    for seed in PRODUCERS:
+        producers[seed.key], was_created = _producer(authority, seed)
+        created["producers"] += was_created
+
+    for seed in PRODUCTS:
+        producer = producers[seed.producer]
+        product, was_created = _product(producer, seed)
+        created["products"] += was_created
+        official = _official(product.commune)
+        dossier, was_created = _dossier(product, rounds[seed.stage], seed, official)
+        created["dossiers"] += was_created
+        _play(dossier, product, seed, official, checker)
+
+    dossiers = Dossier.objects.filter(commune__authority=authority)
+    documents = Document.objects.filter(dossier__commune__authority=authority).count()
+    created["documents"] = documents - documents_before
+    return {
+        "criteria_sets": criteria_sets,
+        "rounds": Round.objects.filter(year__authority=authority).count(),
+        "producers": Producer.objects.filter(commune__authority=authority).count(),
+        "products": Product.objects.filter(commune__authority=authority).count(),
+        "dossiers": dossiers.count(),
+        "dossiers_by_status": dict(
+            dossiers.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
+        ),
+        "documents": documents,
+        "comments": ItemComment.objects.filter(dossier__commune__authority=authority).count(),
+        "created": created,
+    }

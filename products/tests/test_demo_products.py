@@ -1,0 +1,203 @@
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from evaluations.models import CriteriaSet, ProgrammeYear, Round
+from ocop import demo as ocop_demo
+from ocop.models import AuditEntry
+from products import demo, domain
+from products.enums import DossierStatus, Gender, RegistrationType
+from products.models import Document, Dossier, ItemComment, Producer, Product
+
+APPENDIX_1 = {
+    # product: (producer, commune slug, registration type)
+    "Khoai lang Yên Sơn": ("Hộ kinh doanh Dương Văn Sỹ", "yen-son", RegistrationType.NEW),
+    "Long nhãn Lục Sơn": ("Hợp tác xã dịch vụ nông nghiệp xã Lục Sơn", "luc-son", RegistrationType.NEW),
+    "Rượu đông trùng hạ thảo": (
+        "Công ty trách nhiệm hữu hạn dược thảo Trường Thọ",
+        "dong-hung",
+        RegistrationType.NEW,
+    ),
+    "Mật ong đông trùng hạ thảo": (
+        "Công ty trách nhiệm hữu hạn dược thảo Trường Thọ",
+        "dong-hung",
+        RegistrationType.NEW,
+    ),
+    "Bánh mật Thanh Lâm": ("Tổ hợp tác bánh mật", "thanh-lam", RegistrationType.NEW),
+    "Nem chua Tư Thủy": ("Hộ kinh doanh Trần Văn Tư", "truong-son", RegistrationType.NEW),
+    "Trà hoa vàng đông trùng túi lọc": (
+        "Hợp tác xã dược liệu công nghệ cao Trường Sơn",
+        "truong-son",
+        RegistrationType.NEW,
+    ),
+    "Đông trùng hạ thảo khô": ("Hợp tác xã dược liệu Đông Sơn", "dong-hung", RegistrationType.REEVALUATION),
+    "Trà hoa vàng": ("Hợp tác xã dược liệu công nghệ cao Trường Sơn", "truong-son", RegistrationType.REEVALUATION),
+}
+
+
+def _counts():
+    return {
+        "producers": Producer.objects.count(),
+        "products": Product.objects.count(),
+        "dossiers": Dossier.objects.count(),
+        "documents": Document.objects.count(),
+        "comments": ItemComment.objects.count(),
+        "audit": AuditEntry.objects.count(),
+        "rounds": Round.objects.count(),
+        "years": ProgrammeYear.objects.count(),
+        "criteria_sets": CriteriaSet.objects.count(),
+    }
+
+
+def _dossier(product_name):
+    return Dossier.objects.select_related("round__year").get(product__name=product_name)
+
+
+@pytest.fixture
+def seeded(db):
+    result = ocop_demo.seed_all()  # seed_all loads the products through demo.seed_products
+    return result["authority"], result["products"]
+
+
+@pytest.mark.django_db
+def test_seed_products_is_idempotent(seeded):
+    authority, first_result = seeded
+    first = _counts()
+    rounds_before = list(Round.objects.values_list("id", "commune_deadline", "district_deadline").order_by("id"))
+    second_result = demo.seed_products(authority)
+    assert _counts() == first
+    assert list(Round.objects.values_list("id", "commune_deadline", "district_deadline").order_by("id")) == (
+        rounds_before
+    )
+    assert second_result["created"] == {"producers": 0, "products": 0, "dossiers": 0, "documents": 0}
+    assert first_result["created"]["documents"] == first["documents"] > 0
+    assert {k: v for k, v in second_result.items() if k != "created"} == {
+        k: v for k, v in first_result.items() if k != "created"
+    }
+    assert first["producers"] == 7
+    assert first["products"] == first["dossiers"] == 9
+    assert first["criteria_sets"] == 26
+    assert first["comments"] == 3  # two on the returned dossier, one on the resubmitted one
+
+
+@pytest.mark.django_db
+def test_appendix_1_products_and_producers(seeded):
+    assert Product.objects.count() == 9
+    for name, (producer_name, commune_slug, registration_type) in APPENDIX_1.items():
+        product = Product.objects.select_related("producer", "commune").get(name=name)
+        assert product.producer.name == producer_name
+        assert product.commune.slug == commune_slug == product.producer.commune.slug
+        assert product.dossiers.get().registration_type == registration_type
+    for producer in Producer.objects.all():
+        assert producer.address.startswith("Thôn ")
+        producer.full_clean()  # phone and the other validators
+    women = Producer.objects.filter(representative_gender=Gender.FEMALE).count()
+    minorities = Producer.objects.exclude(representative_ethnicity="Kinh").count()
+    assert women >= 2 and minorities >= 1
+    codes = dict(Product.objects.values_list("name", "criteria_set__code"))
+    assert codes["Bánh mật Thanh Lâm"] == "06"
+    assert codes["Nem chua Tư Thủy"] == "08"
+    assert codes["Khoai lang Yên Sơn"] == "01"
+
+
+@pytest.mark.django_db
+def test_rounds(seeded):
+    year_2024 = ProgrammeYear.objects.get(year=2024)
+    round_1, round_2 = year_2024.rounds.order_by("number")
+    assert (round_1.commune_deadline, round_1.district_deadline) == (
+        datetime.date(2024, 6, 10),
+        datetime.date(2024, 6, 15),
+    )
+    assert (round_2.commune_deadline, round_2.district_deadline) == (
+        datetime.date(2024, 10, 10),
+        datetime.date(2024, 10, 15),
+    )
+    today = timezone.localdate()
+    current_year = ProgrammeYear.objects.get(year=today.year)
+    assert (current_year.target_new_products, current_year.target_reevaluations) == (7, 2)
+    current = Round.objects.get(year=current_year, commune_deadline=today + datetime.timedelta(days=21))
+    assert current.district_deadline == today + datetime.timedelta(days=26)
+
+
+@pytest.mark.django_db
+def test_current_round_states(seeded):
+    today = timezone.localdate()
+
+    banh_mat = _dossier("Bánh mật Thanh Lâm")
+    assert banh_mat.status == DossierStatus.DRAFT
+    assert banh_mat.round.commune_deadline > today
+    assert banh_mat.commune.slug == "thanh-lam"
+    assert banh_mat.missing_documents()
+    assert banh_mat.documents.exists()
+    assert banh_mat.missing_verification_fields()
+    assert banh_mat.raw_material_origin
+
+    nem_chua = _dossier("Nem chua Tư Thủy")
+    assert nem_chua.round == banh_mat.round
+    assert (nem_chua.status, nem_chua.submission_count) == (DossierStatus.SUBMITTED, 1)
+    assert not nem_chua.missing_documents() and not nem_chua.missing_verification_fields()
+
+    returned = Dossier.objects.get(round=banh_mat.round, status=DossierStatus.RETURNED)
+    assert returned.comments.count() == 2
+    assert all(comment.item and comment.created_by.username == "thuky" for comment in returned.comments.all())
+
+    resubmitted = Dossier.objects.get(round=banh_mat.round, status=DossierStatus.RESUBMITTED)
+    assert resubmitted.submission_count == 2
+    assert resubmitted.comments.filter(submission_number=1).count() == 1
+
+
+@pytest.mark.django_db
+def test_2024_round_1_accepted(seeded):
+    accepted = Dossier.objects.filter(round__year__year=2024, round__number=1)
+    assert set(accepted.values_list("status", flat=True)) == {DossierStatus.ACCEPTED}
+    reevaluations = accepted.filter(registration_type=RegistrationType.REEVALUATION)
+    assert set(reevaluations.values_list("product__name", flat=True)) == {"Đông trùng hạ thảo khô", "Trà hoa vàng"}
+    assert accepted.filter(registration_type=RegistrationType.NEW).count() in (2, 3)
+    for dossier in accepted:
+        assert not dossier.missing_documents() and not dossier.missing_verification_fields()
+        # submitted inside the round's window
+        assert timezone.localdate(dossier.submitted_at) <= dossier.round.commune_deadline
+        assert dossier.submitted_at.year == 2024
+        actions = set(
+            AuditEntry.objects.filter(object_id=dossier.pk, content_type__model="dossier").values_list(
+                "action", flat=True
+            )
+        )
+        assert {"dossier.created", "dossier.document_added", "dossier.submitted", "dossier.accepted"} <= actions
+
+
+@pytest.mark.django_db
+def test_documents_are_real_files(seeded):
+    for document in Document.objects.all():
+        with document.file.open("rb") as fh:
+            head = fh.read(8)
+        assert head.startswith(b"%PDF-") or head.startswith(b"\x89PNG")
+        assert document.original_name.endswith((".pdf", ".png"))
+
+
+@pytest.mark.django_db
+def test_commune_official_can_finish_and_submit_the_draft(seeded):
+    official = get_user_model().objects.get(username="xa-thanh-lam")
+    dossier = _dossier("Bánh mật Thanh Lâm")
+    for item in dossier.missing_documents():
+        upload = demo._upload(item.code, demo._stem(item.code, "banh-mat"), dossier.product)
+        domain.add_document(dossier, item=item.code, upload=upload, by=official)
+    domain.save_verification(
+        dossier,
+        by=official,
+        idea_origin="Nghề làm bánh mật truyền thống của thôn Sơn Đình.",
+        local_identity="Bánh mật gói lá dong, làm dịp Tết và lễ hội.",
+        verified_by_name="Nguyễn Văn Hải – Công chức Địa chính – Nông nghiệp xã Thanh Lâm",
+        verified_on=timezone.localdate(),
+    )
+    assert domain.submit_dossier(dossier, by=official)
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.SUBMITTED
+    # and the seed leaves the dossier where the user took it
+    counts = _counts()
+    demo.seed_products(seeded[0])
+    assert _counts() == counts
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.SUBMITTED
