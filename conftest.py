@@ -136,6 +136,12 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, stopped before the test database is dropped (its thread holds a connection)."""
+    return live_server
+
+
 @pytest.fixture
 def screenshot():
     """Save a full-page screenshot under var/screenshots/ so people can look at what the test saw."""

@@ -7,6 +7,11 @@ from django.http import QueryDict
 PAGE_SIZE = 25
 
 
+def filters_active(request) -> bool:
+    """Whether any list filter other than the search box is set (keeps the filter panel open)."""
+    return any(value for key, value in request.GET.items() if key not in ("q", "page"))
+
+
 def paginate(request, queryset, per_page=PAGE_SIZE):
     page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
     params = request.GET.copy()

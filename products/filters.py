@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import CriteriaSet, Round
+from ocop import rules
 from ocop.lib.search import search_filter
 from ocop.models import Commune
 from products.enums import DossierStatus, RegistrationType
@@ -16,7 +17,10 @@ class ListFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = Commune.objects.visible_to(user).order_by("name")
+        if rules.commune_id_of(user):
+            del self.fields["commune"]  # a commune official sees one commune only
+        else:
+            self.fields["commune"].queryset = Commune.objects.visible_to(user).order_by("name")
         self.fields["criteria_set"].queryset = CriteriaSet.objects.order_by("code", "-version")
 
 

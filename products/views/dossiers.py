@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop import audit, rules
-from ocop.view_utils import add_errors, paginate
+from ocop.view_utils import add_errors, filters_active, paginate
 from products import domain
 from products.enums import EDITABLE_STATES, UNDER_CHECK_STATES
 from products.filters import DossierFilterForm, filter_dossiers
@@ -40,7 +40,13 @@ def dossier_list(request):
     return render(
         request,
         "products/dossier_list.html",
-        {"form": form, "page": page, "query": query, "may_add": rules.can(request.user, "dossier.create")},
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "filters_active": filters_active(request),
+            "may_add": rules.can(request.user, "dossier.create"),
+        },
     )
 
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from ocop import audit, rules
-from ocop.view_utils import add_errors, paginate
+from ocop.view_utils import add_errors, filters_active, paginate
 from products import domain
 from products.filters import ListFilterForm, filter_producers, filter_products
 from products.forms import ProducerForm, ProductForm
@@ -30,6 +30,7 @@ def producer_list(request):
             "form": form,
             "page": page,
             "query": query,
+            "filters_active": filters_active(request),
             "may_add": rules.can(request.user, "producer.edit"),
             "may_import": rules.can(request.user, "registry.import"),
         },
@@ -96,7 +97,13 @@ def product_list(request):
     return render(
         request,
         "products/product_list.html",
-        {"form": form, "page": page, "query": query, "may_add": rules.can(request.user, "product.edit")},
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "filters_active": filters_active(request),
+            "may_add": rules.can(request.user, "product.edit"),
+        },
     )
 
 
