@@ -1,9 +1,15 @@
 """Programme years and (later) criteria sets, rounds, council, scoring, results, certificates."""
 
+import calendar
+import datetime
+
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from evaluations.enums import CouncilRole, RoundStage, SheetStatus
 from ocop.models import Authority
 
 
@@ -32,9 +38,10 @@ class ProgrammeYear(models.Model):
 
 
 class CriteriaSet(models.Model):
-    """One of the 26 criteria sheets of Decision 148 ("bộ sản phẩm"), versioned by legal basis.
+    """One of the 26 criteria sheets of Decision 148 ("bộ sản phẩm"), versioned (decision 3).
 
-    The dossier issue only needs the catalogue (code, name, group); the scoring issue adds the criteria.
+    ``sheet`` holds parts → sections → criteria → options as loaded and validated by ``evaluations.criteria``.
+    A version that has scores is never edited in place: a changed file makes a new version.
     """
 
     code = models.CharField(_("code"), max_length=4)
@@ -43,7 +50,21 @@ class CriteriaSet(models.Model):
     industry = models.CharField(_("industry"), max_length=200)
     group = models.CharField(_("product group"), max_length=200)
     legal_basis = models.CharField(_("legal basis"), max_length=200)
-    verified = models.BooleanField(_("checked against the official text"), default=True)
+    verified = models.BooleanField(_("verified in the source"), default=True)
+    notes = models.JSONField(_("notes"), default=list, blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    sheet = models.JSONField(_("criteria sheet"), default=list, blank=True)
+    checksum = models.CharField(max_length=64, blank=True)
+    loaded_at = models.DateTimeField(_("loaded"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked against the official text by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("checked on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("criteria set")
@@ -56,6 +77,25 @@ class CriteriaSet(models.Model):
     def __str__(self):
         return f"{self.code}. {self.name}"
 
+    @property
+    def usable(self) -> bool:
+        """A round may use the set: verified in the source, or checked by staff (decision 12)."""
+        return self.verified or self.confirmed_at is not None
+
+    def has_scores(self) -> bool:
+        return self.sheets.exclude(choices={}).exists()
+
+    def criteria(self):
+        """Every criterion in sheet order, with its part and section codes."""
+        for part in self.sheet:
+            for section in part["sections"]:
+                for criterion in section["criteria"]:
+                    yield part, section, criterion
+
+    @property
+    def max_total(self) -> int:
+        return sum(part["max_points"] for part in self.sheet)
+
 
 class Round(models.Model):
     """An evaluation round of a programme year, with the commune and district deadlines (decision 21)."""
@@ -65,7 +105,17 @@ class Round(models.Model):
     commune_deadline = models.DateField(
         _("commune deadline"), help_text=_("Dossiers must be submitted by 23:59 of this day.")
     )
-    district_deadline = models.DateField(_("district deadline"))
+    district_deadline = models.DateField(
+        _("district deadline"), help_text=_("Council members submit their sheets by 23:59 of this day.")
+    )
+    stage = models.CharField(_("stage"), max_length=20, choices=RoundStage.choices, default=RoundStage.OPEN)
+    scoring_started_at = models.DateTimeField(_("scoring started"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("results approved"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    meeting_date = models.DateField(_("council meeting"), null=True, blank=True)
+    meeting_place = models.CharField(_("meeting place"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("evaluation round")
@@ -77,3 +127,207 @@ class Round(models.Model):
 
     def __str__(self):
         return _("Round %(number)s/%(year)s") % {"number": self.number, "year": self.year.year}
+
+    @property
+    def authority(self):
+        return self.year.authority
+
+    def stage_label(self, today=None) -> str:
+        """The stage as people read it: an open round whose commune deadline passed is being checked."""
+        today = today or timezone.localdate()
+        if self.stage == RoundStage.OPEN and today > self.commune_deadline:
+            return str(_("Checking dossiers"))
+        return self.get_stage_display()
+
+    def scoring_closed(self, now=None) -> bool:
+        """After 23:59 of the district deadline (Asia/Ho_Chi_Minh), members can no longer submit."""
+        return timezone.localdate(now or timezone.now()) > self.district_deadline
+
+
+class CouncilMember(models.Model):
+    """A member of a round's council (or its secretariat)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="council")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="council_seats")
+    role = models.CharField(_("council role"), max_length=20, choices=CouncilRole.choices, default=CouncilRole.MEMBER)
+    title = models.CharField(_("position"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("council member")
+        verbose_name_plural = _("council members")
+        ordering = ["round", "role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "user"], name="council_member_once_per_round"),
+            models.UniqueConstraint(
+                fields=["round"], condition=models.Q(role="chair"), name="council_one_chair_per_round"
+            ),
+        ]
+
+    def __str__(self):
+        profile = getattr(self.user, "profile", None)
+        return profile.full_name if profile and profile.full_name else self.user.get_username()
+
+    @property
+    def scores(self) -> bool:
+        return self.role != CouncilRole.SECRETARY
+
+
+class ConflictOfInterest(models.Model):
+    """A member's declared interest in a producer: the member is not assigned that producer's dossiers."""
+
+    member = models.ForeignKey(CouncilMember, on_delete=models.CASCADE, related_name="conflicts")
+    producer = models.ForeignKey("products.Producer", on_delete=models.CASCADE, related_name="conflicts")
+    note = models.CharField(_("nature of the interest"), max_length=255, blank=True)
+    declared_at = models.DateTimeField(_("declared"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "producer"], name="conflict_once_per_member_producer"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} × {self.producer}"
+
+
+class ScoreSheet(models.Model):
+    """One member's scoring of one dossier (the assignment is the sheet)."""
+
+    dossier = models.ForeignKey("products.Dossier", on_delete=models.CASCADE, related_name="sheets")
+    member = models.ForeignKey(CouncilMember, on_delete=models.PROTECT, related_name="sheets")
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.PROTECT, related_name="sheets")
+    choices = models.JSONField(_("choices"), default=dict, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=SheetStatus.choices, default=SheetStatus.DRAFT)
+    total = models.PositiveSmallIntegerField(_("total"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    late_submission_allowed = models.BooleanField(
+        _("may submit after the deadline"), default=False, help_text=_("Set when the secretariat reopens the sheet.")
+    )
+
+    class Meta:
+        verbose_name = _("score sheet")
+        verbose_name_plural = _("score sheets")
+        ordering = ["dossier", "member__role", "member__user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "member"], name="sheet_once_per_member_dossier"),
+        ]
+
+    def __str__(self):
+        return f"{self.dossier} – {self.member}"
+
+    @property
+    def commune(self):
+        return self.dossier.commune
+
+
+class SheetRevision(models.Model):
+    """A submitted sheet as it stood before the secretariat reopened it (decision 9: each re-score is kept)."""
+
+    sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="revisions")
+    choices = models.JSONField()
+    total = models.PositiveSmallIntegerField()
+    submitted_at = models.DateTimeField()
+    reopened_at = models.DateTimeField(default=timezone.now)
+    reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        ordering = ["sheet", "reopened_at"]
+
+    def __str__(self):
+        return f"{self.sheet} @ {self.reopened_at:%Y-%m-%d %H:%M}"
+
+
+class Result(models.Model):
+    """The council's result for a dossier, recomputed whenever a sheet is submitted or reopened."""
+
+    dossier = models.OneToOneField("products.Dossier", on_delete=models.CASCADE, related_name="result")
+    sheet_count = models.PositiveSmallIntegerField(default=0)
+    expected_count = models.PositiveSmallIntegerField(default=0)
+    points_sum = models.PositiveIntegerField(default=0)
+    mean = models.DecimalField(_("mean score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    min_total = models.PositiveSmallIntegerField(null=True, blank=True)
+    max_total = models.PositiveSmallIntegerField(null=True, blank=True)
+    band_star = models.PositiveSmallIntegerField(null=True, blank=True)
+    star = models.PositiveSmallIntegerField(_("star"), null=True, blank=True)
+    failed_marks = models.JSONField(default=list, blank=True)
+    criterion_means = models.JSONField(default=dict, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+    resolution = models.TextField(_("chair's reason to accept"), blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    computed_at = models.DateTimeField(default=timezone.now)
+    province_result_star = models.PositiveSmallIntegerField(_("star recognised by the province"), null=True, blank=True)
+    province_decision = models.CharField(_("province decision"), max_length=100, blank=True)
+    province_decision_date = models.DateField(_("province decision date"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+
+    def __str__(self):
+        return f"{self.dossier}: {self.mean}"
+
+    @property
+    def commune(self):
+        return self.dossier.commune
+
+    @property
+    def spread(self):
+        if self.min_total is None:
+            return None
+        return self.max_total - self.min_total
+
+    @property
+    def blocking(self) -> list[str]:
+        """Flags that still stop approval: quorum always; spread unless the chair recorded a reason."""
+        return [f for f in self.flags if f == "quorum" or (f == "spread" and not self.resolution)]
+
+
+class RecognitionDecision(models.Model):
+    """The district People's Committee's decision recognising a round's products at the stars it may award."""
+
+    round = models.OneToOneField(Round, on_delete=models.PROTECT, related_name="decision")
+    number = models.CharField(_("decision number"), max_length=100)
+    date = models.DateField(_("decision date"))
+    signed_by = models.CharField(_("signed by"), max_length=200)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("recognition decision")
+        verbose_name_plural = _("recognition decisions")
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def valid_until(self) -> datetime.date:
+        months = self.round.year.authority.certificate_validity_months
+        year = self.date.year + (self.date.month - 1 + months) // 12
+        month = (self.date.month - 1 + months) % 12 + 1
+        day = min(self.date.day, calendar.monthrange(year, month)[1])
+        return datetime.date(year, month, day)
+
+
+class Recognition(models.Model):
+    """A product recognised by a decision, with its star."""
+
+    decision = models.ForeignKey(RecognitionDecision, on_delete=models.PROTECT, related_name="recognitions")
+    dossier = models.OneToOneField("products.Dossier", on_delete=models.PROTECT, related_name="recognition")
+    star = models.PositiveSmallIntegerField(_("star"))
+
+    class Meta:
+        verbose_name = _("recognition")
+        verbose_name_plural = _("recognitions")
+
+    def __str__(self):
+        return f"{self.dossier.product} {self.star}★"
+
+    @property
+    def commune(self):
+        return self.dossier.commune

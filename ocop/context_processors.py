@@ -6,10 +6,13 @@ from ocop import rules
 # (label, url name, action that shows it). Later issues add their sections here.
 NAV_ITEMS = [
     (_("Home"), "home", "dashboard.view"),
+    (_("Scoring"), "evaluations:my_sheets", "scoring.my_sheets"),
     (_("Dossiers"), "products:dossier_list", "dossier.list"),
+    (_("Rounds"), "evaluations:round_list", "round.list"),
     (_("Products"), "products:product_list", "product.list"),
     (_("Producers"), "products:producer_list", "producer.list"),
     (_("Communes"), "communes", "commune.list"),
+    (_("Criteria"), "evaluations:criteria_list", "criteria.confirm"),
     (_("Programme settings"), "authority_settings", "authority.view_settings"),
 ]
 

@@ -76,7 +76,7 @@ def is_other_commune(user, obj) -> bool:
     return own is not None and own != commune.pk
 
 
-def _own_commune(user, obj) -> bool:
+def own_commune(user, obj) -> bool:
     commune = commune_of(obj)
     return commune is not None and commune_id_of(user) == commune.pk
 
@@ -127,7 +127,7 @@ def _commune_list(user, obj):
 
 @rule("commune.view")
 def _commune_view(user, obj):
-    return sees_all_communes(user) or _own_commune(user, obj)
+    return sees_all_communes(user) or own_commune(user, obj)
 
 
 @rule("audit.view")
@@ -135,7 +135,7 @@ def _audit_view(user, obj):
     """District staff see every history; a commune official sees the history of their commune's objects."""
     if has_role(user, *DISTRICT_ROLES):
         return True
-    return obj is not None and _own_commune(user, obj)
+    return obj is not None and own_commune(user, obj)
 
 
 @rule("council.area")

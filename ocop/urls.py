@@ -17,6 +17,7 @@ urlpatterns = [
     path("cau-hinh/", views.authority_settings, name="authority_settings"),
     path("lich-su/<str:model>/<int:pk>/", views.history, name="history"),
     path("", include("products.urls")),
+    path("", include("evaluations.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

@@ -60,9 +60,22 @@ def _dossier_list(user, obj):
     return has_role(user, *DISTRICT_CHECKERS, Role.COUNCIL_CHAIR) or _commune_official_of(user, obj)
 
 
+def _assigned_member(user, obj) -> bool:
+    """A council member assigned to score the dossier reads it (and its documents)."""
+    if obj is None or not has_role(user, Role.COUNCIL_MEMBER):
+        return False
+    from evaluations.models import ScoreSheet
+
+    return ScoreSheet.objects.filter(dossier=obj, member__user=user).exists()
+
+
 @rule("dossier.view")
 def _dossier_view(user, obj):
-    return has_role(user, *DISTRICT_CHECKERS, Role.COUNCIL_CHAIR) or _commune_official_of(user, obj)
+    return (
+        has_role(user, *DISTRICT_CHECKERS, Role.COUNCIL_CHAIR)
+        or _commune_official_of(user, obj)
+        or _assigned_member(user, obj)
+    )
 
 
 @rule("dossier.create")

@@ -56,3 +56,21 @@ def change_value(value):
 @register.filter
 def readable_changes(entry):
     return audit.readable_changes(entry)
+
+
+@register.filter
+def stars(value):
+    """3 -> '★★★' (empty for no star)."""
+    try:
+        count = int(value)
+    except (TypeError, ValueError):
+        return ""
+    return "★" * max(count, 0)
+
+
+@register.filter
+def vn_decimal(value, places=2):
+    """72.33 -> '72,33' in Vietnamese (the language's decimal separator)."""
+    if value in (None, ""):
+        return "—"
+    return formats.number_format(Decimal(value), decimal_pos=int(places))

@@ -1,0 +1,508 @@
+"""State changes of rounds, councils, score sheets and results. Each checks permission and state, saves, audits."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from evaluations import scoring
+from evaluations.enums import SCORING_ROLES, CouncilRole, RoundStage, SheetStatus
+from evaluations.models import (
+    ConflictOfInterest,
+    CouncilMember,
+    CriteriaSet,
+    Recognition,
+    RecognitionDecision,
+    Result,
+    Round,
+    ScoreSheet,
+    SheetRevision,
+)
+from ocop import audit, rules
+from products.enums import DossierStatus
+
+audit.register_actions(
+    {
+        "criteria.confirmed": gettext_lazy("Checked the criteria set against the official text"),
+        "council.member_added": gettext_lazy("Added to the council"),
+        "council.member_removed": gettext_lazy("Removed from the council"),
+        "council.conflict_declared": gettext_lazy("Declared a conflict of interest"),
+        "round.scoring_started": gettext_lazy("Started scoring"),
+        "round.results_approved": gettext_lazy("Approved the round's results"),
+        "round.decision_recorded": gettext_lazy("Recorded the recognition decision"),
+        "dossier.assigned": gettext_lazy("Assigned to council members"),
+        "sheet.saved": gettext_lazy("Saved a draft sheet"),
+        "sheet.submitted": gettext_lazy("Submitted the score sheet"),
+        "sheet.reopened": gettext_lazy("Reopened the score sheet"),
+        "result.spread_accepted": gettext_lazy("Accepted the spread with a written reason"),
+        "result.province_recorded": gettext_lazy("Recorded the province's result"),
+    }
+)
+audit.register_value_labels("stage", dict(RoundStage.choices))
+
+
+def _require(user, action, obj=None):
+    if not rules.can(user, action, obj):
+        raise PermissionDenied
+
+
+def _require_stage(round_, *stages):
+    if round_.stage not in stages:
+        raise ValidationError(
+            _("The round is at the stage “%(stage)s”; this is not possible now."),
+            params={"stage": round_.get_stage_display()},
+        )
+
+
+def _lock_round(round_) -> Round:
+    return Round.objects.select_for_update().select_related("year__authority").get(pk=round_.pk)
+
+
+# ---------------------------------------------------------------------------- criteria sets
+@transaction.atomic
+def confirm_criteria_set(criteria_set, *, by, now=None) -> bool:
+    """Record that a staff member checked an unverified set against the official text (decision 12)."""
+    _require(by, "criteria.confirm", criteria_set)
+    criteria_set = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
+    if criteria_set.confirmed_at:
+        return False
+    criteria_set.confirmed_by = by
+    criteria_set.confirmed_at = now or timezone.now()
+    criteria_set.save(update_fields=["confirmed_by", "confirmed_at"])
+    audit.record(criteria_set, "criteria.confirmed", by=by, at=criteria_set.confirmed_at)
+    return True
+
+
+# ---------------------------------------------------------------------------- council
+@transaction.atomic
+def add_council_member(round_, user, *, role=CouncilRole.MEMBER, title="", by) -> CouncilMember:
+    _require(by, "round.manage", round_)
+    round_ = _lock_round(round_)
+    _require_stage(round_, RoundStage.OPEN, RoundStage.SCORING)
+    existing = CouncilMember.objects.filter(round=round_, user=user).first()
+    if existing:
+        return existing
+    if role == CouncilRole.CHAIR and round_.council.filter(role=CouncilRole.CHAIR).exists():
+        raise ValidationError(_("The council already has a chair."))
+    member = CouncilMember.objects.create(round=round_, user=user, role=role, title=title)
+    audit.record(
+        round_, "council.member_added", by=by, changes={"member": [None, f"{member} ({member.get_role_display()})"]}
+    )
+    if round_.stage == RoundStage.SCORING and member.scores:
+        for dossier in _accepted_dossiers(round_):
+            _ensure_sheet(dossier, member)
+    return member
+
+
+@transaction.atomic
+def remove_council_member(member, *, by) -> None:
+    _require(by, "round.manage", member.round)
+    if member.sheets.filter(status=SheetStatus.SUBMITTED).exists():
+        raise ValidationError(_("This member has submitted sheets and cannot leave the council now."))
+    round_ = member.round
+    label = f"{member} ({member.get_role_display()})"
+    member.sheets.all().delete()
+    member.delete()
+    audit.record(round_, "council.member_removed", by=by, changes={"member": [label, None]})
+
+
+@transaction.atomic
+def declare_conflict(member, producer, *, note="", by) -> ConflictOfInterest:
+    """A member's interest in a producer excludes the member from that producer's dossiers in the round."""
+    _require(by, "round.manage", member.round)
+    conflict, created = ConflictOfInterest.objects.get_or_create(
+        member=member, producer=producer, defaults={"note": note}
+    )
+    if not created:
+        return conflict
+    sheets = ScoreSheet.objects.filter(member=member, dossier__product__producer=producer)
+    if sheets.filter(status=SheetStatus.SUBMITTED).exists():
+        raise ValidationError(_("The member already submitted a sheet for this producer; reopen it first."))
+    sheets.delete()
+    audit.record(
+        member.round,
+        "council.conflict_declared",
+        by=by,
+        changes={"conflict": [None, f"{member} × {producer}"]},
+        note=note,
+    )
+    for dossier in _accepted_dossiers(member.round).filter(product__producer=producer):
+        refresh_result(dossier)
+    return conflict
+
+
+def _accepted_dossiers(round_):
+    from products.models import Dossier
+
+    return Dossier.objects.filter(round=round_, status=DossierStatus.ACCEPTED).select_related(
+        "product__criteria_set", "product__producer"
+    )
+
+
+def _conflicted(member, dossier) -> bool:
+    return member.conflicts.filter(producer_id=dossier.product.producer_id).exists()
+
+
+def _ensure_sheet(dossier, member):
+    if _conflicted(member, dossier):
+        return None
+    sheet, _created = ScoreSheet.objects.get_or_create(
+        dossier=dossier, member=member, defaults={"criteria_set": dossier.product.criteria_set}
+    )
+    return sheet
+
+
+@transaction.atomic
+def start_scoring(round_, *, by, now=None) -> bool:
+    """Checking → scoring: every accepted dossier gets a sheet for every member without a conflict."""
+    _require(by, "round.manage", round_)
+    round_ = _lock_round(round_)
+    if round_.stage == RoundStage.SCORING:
+        return False
+    _require_stage(round_, RoundStage.OPEN)
+    members = list(round_.council.filter(role__in=SCORING_ROLES))
+    if not any(m.role == CouncilRole.CHAIR for m in members):
+        raise ValidationError(_("Name the council's chair before scoring starts."))
+    dossiers = list(_accepted_dossiers(round_))
+    if not dossiers:
+        raise ValidationError(_("No dossier of this round has been accepted for evaluation."))
+    unusable = sorted({str(d.product.criteria_set) for d in dossiers if not d.product.criteria_set.usable})
+    if unusable:
+        raise ValidationError(
+            _("These criteria sets must be checked against the official text first: %(sets)s"),
+            params={"sets": "; ".join(unusable)},
+        )
+    for dossier in dossiers:
+        for member in members:
+            _ensure_sheet(dossier, member)
+        refresh_result(dossier)
+    round_.stage = RoundStage.SCORING
+    round_.scoring_started_at = now or timezone.now()
+    round_.save(update_fields=["stage", "scoring_started_at"])
+    audit.record(
+        round_, "round.scoring_started", by=by, changes={"stage": ["open", "scoring"]}, at=round_.scoring_started_at
+    )
+    return True
+
+
+@transaction.atomic
+def set_assignment(dossier, members, *, by) -> bool:
+    """Assign a dossier to exactly these members (all members by default at the start of scoring)."""
+    _require(by, "round.manage", dossier.round)
+    _require_stage(dossier.round, RoundStage.SCORING)
+    wanted = {m.pk for m in members}
+    current = {s.member_id: s for s in ScoreSheet.objects.filter(dossier=dossier).select_related("member")}
+    for member_id, sheet in current.items():
+        if member_id not in wanted:
+            if sheet.status == SheetStatus.SUBMITTED:
+                raise ValidationError(
+                    _("%(member)s already submitted a sheet for this dossier."), params={"member": sheet.member}
+                )
+            sheet.delete()
+    for member in members:
+        if member.pk not in current:
+            if member.round_id != dossier.round_id or not member.scores:
+                raise ValidationError(_("Only scoring members of this round's council can be assigned."))
+            if _conflicted(member, dossier):
+                raise ValidationError(
+                    _("%(member)s declared a conflict of interest with this producer."), params={"member": member}
+                )
+            _ensure_sheet(dossier, member)
+    before = sorted(str(s.member) for s in current.values())
+    after = sorted(str(m) for m in members)
+    if before == after:
+        return False
+    audit.record(dossier, "dossier.assigned", by=by, changes={"members": [before, after]})
+    refresh_result(dossier)
+    return True
+
+
+# ---------------------------------------------------------------------------- sheets
+def _clean_choices(sheet, choices: dict) -> dict:
+    by_code = {criterion["code"]: criterion for _p, _s, criterion in sheet.criteria_set.criteria()}
+    clean = {}
+    for code, points in choices.items():
+        if points in (None, ""):
+            continue
+        criterion = by_code.get(code)
+        try:
+            points = int(points)
+        except (TypeError, ValueError):
+            points = None
+        if criterion is None or points is None or not scoring.valid_choice(criterion, points):
+            raise ValidationError(_("Criterion %(code)s: choose one of the listed options."), params={"code": code})
+        clean[code] = points
+    for part in sheet.criteria_set.sheet:
+        for section in part["sections"]:
+            if section.get("choose_one") and sum(c["code"] in clean for c in section["criteria"]) > 1:
+                raise ValidationError(
+                    _("Section %(code)s: score only one of its cases."), params={"code": section["code"]}
+                )
+    return clean
+
+
+def _lock_sheet(sheet) -> ScoreSheet:
+    return (
+        ScoreSheet.objects.select_for_update()
+        .select_related("dossier__round__year__authority", "criteria_set", "member")
+        .get(pk=sheet.pk)
+    )
+
+
+def _require_editable_sheet(sheet):
+    _require_stage(sheet.dossier.round, RoundStage.SCORING)
+    if sheet.status != SheetStatus.DRAFT:
+        raise ValidationError(_("This sheet is submitted and locked. The secretariat can reopen it."))
+
+
+@transaction.atomic
+def save_sheet(sheet, *, choices: dict, comment: str = "", by) -> bool:
+    _require(by, "sheet.edit", sheet)
+    sheet = _lock_sheet(sheet)
+    _require_editable_sheet(sheet)
+    clean = _clean_choices(sheet, choices)
+    comment = (comment or "").strip()
+    if clean == sheet.choices and comment == sheet.comment:
+        return False
+    sheet.choices = clean
+    sheet.comment = comment
+    sheet.save(update_fields=["choices", "comment", "updated_at"])
+    audit.record(sheet, "sheet.saved", by=by, changes={"chosen": [None, len(clean)]})
+    return True
+
+
+@transaction.atomic
+def submit_sheet(sheet, *, choices: dict | None = None, comment: str | None = None, by, now=None) -> bool:
+    """Lock the member's sheet. Every criterion needs a choice; the district deadline applies unless reopened."""
+    _require(by, "sheet.edit", sheet)
+    sheet = _lock_sheet(sheet)
+    if sheet.status == SheetStatus.SUBMITTED:
+        return False
+    _require_editable_sheet(sheet)
+    now = now or timezone.now()
+    round_ = sheet.dossier.round
+    if round_.scoring_closed(now) and not sheet.late_submission_allowed:
+        raise ValidationError(
+            _("Scoring closed at 23:59 on %(date)s. Ask the secretariat to reopen your sheet."),
+            params={"date": date_format(round_.district_deadline, "SHORT_DATE_FORMAT")},
+        )
+    if choices is not None:
+        sheet.choices = _clean_choices(sheet, choices)
+    if comment is not None:
+        sheet.comment = comment.strip()
+    missing = scoring.missing_criteria(sheet.criteria_set.sheet, sheet.choices)
+    if missing:
+        raise ValidationError(
+            _("Choose an option for every criterion. Missing: %(codes)s"),
+            params={"codes": ", ".join(c["code"] for c in missing)},
+        )
+    sheet.total = scoring.sheet_total(sheet.criteria_set.sheet, sheet.choices)
+    sheet.status = SheetStatus.SUBMITTED
+    sheet.submitted_at = now
+    sheet.late_submission_allowed = False
+    sheet.save(
+        update_fields=["choices", "comment", "total", "status", "submitted_at", "late_submission_allowed", "updated_at"]
+    )
+    audit.record(sheet, "sheet.submitted", by=by, changes={"total": [None, sheet.total]}, at=now)
+    refresh_result(sheet.dossier)
+    return True
+
+
+@transaction.atomic
+def reopen_sheet(sheet, *, by, reason: str, now=None) -> bool:
+    """The secretariat reopens a sheet for re-scoring (the submitted version is kept) or lets a late member submit."""
+    _require(by, "round.manage", sheet.dossier.round)
+    sheet = _lock_sheet(sheet)
+    _require_stage(sheet.dossier.round, RoundStage.SCORING)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for reopening the sheet."))
+    now = now or timezone.now()
+    if sheet.status == SheetStatus.DRAFT and sheet.late_submission_allowed:
+        return False
+    if sheet.status == SheetStatus.SUBMITTED:
+        SheetRevision.objects.create(
+            sheet=sheet,
+            choices=sheet.choices,
+            total=sheet.total,
+            submitted_at=sheet.submitted_at,
+            reopened_at=now,
+            reopened_by=by,
+            reason=reason,
+        )
+    old_status = sheet.status
+    sheet.status = SheetStatus.DRAFT
+    sheet.reopen_count += 1
+    sheet.late_submission_allowed = True
+    sheet.total = None
+    sheet.save(update_fields=["status", "reopen_count", "late_submission_allowed", "total", "updated_at"])
+    audit.record(sheet, "sheet.reopened", by=by, changes={"status": [old_status, "draft"]}, note=reason, at=now)
+    refresh_result(sheet.dossier)
+    return True
+
+
+# ---------------------------------------------------------------------------- results
+def refresh_result(dossier) -> Result:
+    """Recompute a dossier's result from its submitted sheets (called inside the domain's transactions)."""
+    authority = dossier.round.year.authority
+    sheets = list(ScoreSheet.objects.filter(dossier=dossier).select_related("criteria_set"))
+    submitted = [s for s in sheets if s.status == SheetStatus.SUBMITTED]
+    sheet_def = (submitted[0] if submitted else sheets[0]).criteria_set.sheet if sheets else []
+    outcome = scoring.compute(
+        sheet_def,
+        [s.choices for s in submitted],
+        expected_count=len(sheets),
+        spread_threshold=authority.spread_threshold,
+        quorum_percent=authority.quorum_percent,
+    )
+    result, _created = Result.objects.select_for_update().get_or_create(dossier=dossier)
+    previous_flags = set(result.flags)
+    result.sheet_count = outcome.sheet_count
+    result.expected_count = outcome.expected_count
+    result.points_sum = sum(outcome.totals)
+    result.mean = scoring.to_decimal(outcome.mean) if outcome.mean is not None else None
+    result.min_total = min(outcome.totals) if outcome.totals else None
+    result.max_total = max(outcome.totals) if outcome.totals else None
+    result.band_star = outcome.band
+    result.star = outcome.star
+    result.failed_marks = [mark.as_dict() for mark in outcome.failed_marks]
+    result.criterion_means = {code: str(scoring.to_decimal(mean)) for code, mean in outcome.criterion_means.items()}
+    result.flags = outcome.flags
+    if "spread" in previous_flags and "spread" not in result.flags:
+        result.resolution = ""  # re-scoring settled it; a later spread needs a new decision
+    result.computed_at = timezone.now()
+    result.save()
+    return result
+
+
+@transaction.atomic
+def accept_spread(result, *, by, reason: str, now=None) -> bool:
+    """The chair records a written reason to accept a result whose scores are far apart (decision 9)."""
+    _require(by, "result.resolve", result.dossier)
+    result = Result.objects.select_for_update().select_related("dossier__round").get(pk=result.pk)
+    _require_stage(result.dossier.round, RoundStage.SCORING)
+    reason = (reason or "").strip()
+    if "spread" not in result.flags:
+        raise ValidationError(_("This result is not flagged for spread."))
+    if not reason:
+        raise ValidationError(_("Write the council's reason for accepting the spread."))
+    if result.resolution == reason:
+        return False
+    result.resolution = reason
+    result.resolved_by = by
+    result.resolved_at = now or timezone.now()
+    result.save(update_fields=["resolution", "resolved_by", "resolved_at"])
+    audit.record(result.dossier, "result.spread_accepted", by=by, note=reason, at=result.resolved_at)
+    return True
+
+
+def approval_problems(round_) -> list[str]:
+    """Why the chair cannot approve the round's results yet, in words for the chair."""
+    problems = []
+    results = Result.objects.filter(dossier__round=round_, dossier__status=DossierStatus.ACCEPTED).select_related(
+        "dossier__product"
+    )
+    if not results:
+        problems.append(_("No dossier has been scored."))
+    for result in results:
+        name = result.dossier.product.name
+        if "quorum" in result.flags:
+            problems.append(
+                _("%(product)s: %(n)s of %(expected)s sheets submitted; the quorum is not reached.")
+                % {"product": name, "n": result.sheet_count, "expected": result.expected_count}
+            )
+        if "spread" in result.flags and not result.resolution:
+            problems.append(
+                _("%(product)s: scores are %(spread)s points apart; re-score or record the reason to accept.")
+                % {"product": name, "spread": result.spread}
+            )
+    return problems
+
+
+@transaction.atomic
+def approve_results(round_, *, by, now=None) -> bool:
+    _require(by, "round.approve", round_)
+    round_ = _lock_round(round_)
+    if round_.stage == RoundStage.APPROVED:
+        return False
+    _require_stage(round_, RoundStage.SCORING)
+    problems = approval_problems(round_)
+    if problems:
+        raise ValidationError(problems)
+    round_.stage = RoundStage.APPROVED
+    round_.approved_at = now or timezone.now()
+    round_.approved_by = by
+    round_.save(update_fields=["stage", "approved_at", "approved_by"])
+    audit.record(
+        round_, "round.results_approved", by=by, changes={"stage": ["scoring", "approved"]}, at=round_.approved_at
+    )
+    return True
+
+
+@transaction.atomic
+def record_decision(round_, *, number: str, date: datetime.date, signed_by: str, by, now=None) -> RecognitionDecision:
+    """The district's decision recognising the round's products at 3★ (capped at the authority's highest star)."""
+    _require(by, "decision.record", round_)
+    round_ = _lock_round(round_)
+    existing = RecognitionDecision.objects.filter(round=round_).first()
+    if existing:
+        return existing
+    _require_stage(round_, RoundStage.APPROVED)
+    number = (number or "").strip()
+    if not number or not signed_by.strip():
+        raise ValidationError(_("Enter the decision's number and who signed it."))
+    if date < round_.approved_at.date() - datetime.timedelta(days=1):
+        raise ValidationError(_("The decision cannot be dated before the results were approved."))
+    decision = RecognitionDecision.objects.create(
+        round=round_, number=number, date=date, signed_by=signed_by.strip(), recorded_by=by,
+        recorded_at=now or timezone.now(),
+    )  # fmt: skip
+    cap = round_.year.authority.max_recognised_star
+    results = Result.objects.filter(dossier__round=round_, dossier__status=DossierStatus.ACCEPTED, star__gte=3)
+    Recognition.objects.bulk_create(
+        Recognition(decision=decision, dossier_id=result.dossier_id, star=min(result.star, cap)) for result in results
+    )
+    audit.record(
+        round_,
+        "round.decision_recorded",
+        by=by,
+        changes={"decision": [None, f"{number} ({date_format(date, 'SHORT_DATE_FORMAT')})"]},
+        at=decision.recorded_at,
+    )
+    return decision
+
+
+def forwarded_results(round_=None, authority=None):
+    """Approved results at or above the province threshold (forwarded to the province)."""
+    qs = Result.objects.filter(dossier__round__stage__in=[RoundStage.APPROVED, RoundStage.CLOSED]).select_related(
+        "dossier__product__producer", "dossier__commune", "dossier__round__year__authority"
+    )
+    if round_ is not None:
+        qs = qs.filter(dossier__round=round_)
+        authority = round_.year.authority
+    if authority is not None:
+        qs = qs.filter(mean__gte=authority.province_threshold)
+    return qs.order_by("-mean")
+
+
+@transaction.atomic
+def record_province_result(result, *, star: int, decision: str, date: datetime.date, by) -> bool:
+    _require(by, "decision.record", result.dossier.round)
+    result = Result.objects.select_for_update().select_related("dossier__round__year__authority").get(pk=result.pk)
+    if result.mean is None or result.mean < result.dossier.round.year.authority.province_threshold:
+        raise ValidationError(_("Only products forwarded to the province have a province result."))
+    if star not in (0, 3, 4, 5):
+        raise ValidationError(_("The province's result is 3, 4 or 5 stars, or 0 when not recognised."))
+    before = [result.province_result_star, result.province_decision]
+    if before == [star, decision] and result.province_decision_date == date:
+        return False
+    result.province_result_star = star
+    result.province_decision = decision
+    result.province_decision_date = date
+    result.save(update_fields=["province_result_star", "province_decision", "province_decision_date"])
+    audit.record(result.dossier, "result.province_recorded", by=by, changes={"province_star": [before[0], star]})
+    return True

@@ -1,0 +1,141 @@
+"""A dossier's result: the council's mean, star, flags and sheets; spread resolution; assignment; province result."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from evaluations import domain
+from evaluations.enums import RoundStage, SheetStatus
+from evaluations.forms import ProvinceResultForm, ReasonForm
+from evaluations.models import CouncilMember, Result
+from ocop import rules
+from products.models import Dossier
+
+
+def _dossier(pk):
+    return get_object_or_404(
+        Dossier.objects.select_related("product__producer", "product__criteria_set", "commune", "round__year__authority"),
+        pk=pk,
+    )
+
+
+@login_required
+def result_detail(request, pk):
+    dossier = _dossier(pk)
+    user = request.user
+    if rules.is_other_commune(user, dossier):
+        rules.authorize(user, "result.view", dossier)  # 404
+    if not rules.can(user, "result.view", dossier):
+        own = dossier.sheets.filter(member__user=user).first()
+        if own is not None:
+            messages.info(request, _("Submit your own sheet first; then you can see the council's results."))
+            return redirect("evaluations:sheet", own.pk)
+        raise PermissionDenied
+    result = Result.objects.filter(dossier=dossier).select_related("resolved_by__profile").first()
+    round_ = dossier.round
+    sheets = list(dossier.sheets.select_related("member__user__profile").prefetch_related("revisions"))
+    criteria = []
+    if result and result.criterion_means:
+        failed = {(m["criterion"]) for m in result.failed_marks}
+        for part, section, criterion in dossier.product.criteria_set.criteria():
+            if criterion["code"] in result.criterion_means:
+                criteria.append(
+                    {
+                        "part": part["code"],
+                        "code": criterion["code"],
+                        "name": criterion["name"],
+                        "max": criterion["max_points"],
+                        "mean": result.criterion_means[criterion["code"]],
+                        "failed": criterion["code"] in failed,
+                    }
+                )
+    manage = rules.can(user, "round.manage", round_)
+    scoring_open = round_.stage == RoundStage.SCORING
+    forwarded = bool(result and result.mean is not None and result.mean >= round_.year.authority.province_threshold)
+    assigned_ids = {s.member_id for s in sheets}
+    return render(
+        request,
+        "evaluations/result.html",
+        {
+            "dossier": dossier,
+            "round": round_,
+            "result": result,
+            "sheets": sheets,
+            "criteria": criteria,
+            "approved": round_.stage in (RoundStage.APPROVED, RoundStage.CLOSED),
+            "may_manage": manage and scoring_open,
+            "may_resolve": rules.can(user, "result.resolve", dossier) and scoring_open,
+            "may_province": rules.can(user, "decision.record", round_) and forwarded
+            and round_.stage in (RoundStage.APPROVED, RoundStage.CLOSED),
+            "forwarded": forwarded,
+            "members": list(round_.council.exclude(role="secretary").select_related("user__profile"))
+            if manage and scoring_open
+            else [],
+            "assigned_ids": assigned_ids,
+            "reason_form": ReasonForm(),
+            "province_form": ProvinceResultForm(),
+            "submitted": SheetStatus.SUBMITTED,
+        },
+    )
+
+
+@login_required
+@require_POST
+def accept_spread(request, pk):
+    dossier = _dossier(pk)
+    rules.authorize(request.user, "result.resolve", dossier)
+    result = get_object_or_404(Result, dossier=dossier)
+    try:
+        domain.accept_spread(result, by=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The reason was recorded; the result can be approved."))
+    return redirect("evaluations:result", pk)
+
+
+@login_required
+@require_POST
+def assign(request, pk):
+    dossier = _dossier(pk)
+    rules.authorize(request.user, "round.manage", dossier.round)
+    ids = [int(i) for i in request.POST.getlist("members") if i.isdigit()]
+    members = list(CouncilMember.objects.filter(round=dossier.round, pk__in=ids))
+    try:
+        done = domain.set_assignment(dossier, members, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Assignment saved.") if done else _("Nothing changed."))
+    return redirect("evaluations:result", pk)
+
+
+@login_required
+@require_POST
+def province_result(request, pk):
+    dossier = _dossier(pk)
+    rules.authorize(request.user, "decision.record", dossier.round)
+    result = get_object_or_404(Result, dossier=dossier)
+    form = ProvinceResultForm(request.POST)
+    if form.is_valid():
+        try:
+            domain.record_province_result(
+                result,
+                star=form.cleaned_data["star"],
+                decision=form.cleaned_data["decision"],
+                date=form.cleaned_data["date"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The province's result was recorded."))
+    else:
+        messages.error(request, _("Please correct the highlighted fields."))
+    return redirect("evaluations:result", pk)

@@ -1,0 +1,173 @@
+"""Rounds: list, detail with progress and the steps of each stage, the council."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from evaluations import domain
+from evaluations.enums import CouncilRole, RoundStage, SheetStatus
+from evaluations.forms import ConflictForm, CouncilMemberForm, DecisionForm
+from evaluations.models import CouncilMember, Round
+from ocop import audit, rules
+from ocop.view_utils import add_errors
+from products.enums import DossierStatus
+
+
+def _round(pk):
+    return get_object_or_404(Round.objects.select_related("year__authority", "approved_by__profile"), pk=pk)
+
+
+def _flash(request, error: ValidationError):
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@login_required
+def round_list(request):
+    rules.authorize(request.user, "round.list")
+    rounds = (
+        Round.objects.select_related("year")
+        .annotate(
+            accepted=Count("dossiers", filter=Q(dossiers__status=DossierStatus.ACCEPTED), distinct=True),
+            submitted=Count("dossiers", filter=Q(dossiers__status__in=["submitted", "resubmitted"]), distinct=True),
+            members=Count("council", filter=~Q(council__role=CouncilRole.SECRETARY), distinct=True),
+        )
+        .order_by("-year__year", "-number")
+    )
+    return render(request, "evaluations/round_list.html", {"rounds": rounds})
+
+
+@login_required
+def round_detail(request, pk):
+    round_ = _round(pk)
+    user = request.user
+    rules.authorize(user, "round.list", round_)
+    may_manage = rules.can(user, "round.manage", round_)
+    may_see_results = rules.can(user, "result.view")
+    council = list(round_.council.select_related("user__profile").order_by("role", "user__username"))
+    dossiers = list(
+        round_.dossiers.filter(status=DossierStatus.ACCEPTED)
+        .select_related("product__producer", "commune", "product__criteria_set", "result")
+        .annotate(
+            sheets_done=Count("sheets", filter=Q(sheets__status=SheetStatus.SUBMITTED)),
+            sheets_all=Count("sheets"),
+        )
+        .order_by("product__name")
+    )
+    # Members see scores only once their own sheet is submitted (decision 11): the table shows results to those
+    # who may see every result (managers, the chair), others follow the links per dossier.
+    show_scores = may_manage or rules.can(user, "round.approve", round_)
+    decision = getattr(round_, "decision", None) if round_.stage in (RoundStage.APPROVED, RoundStage.CLOSED) else None
+    context = {
+        "round": round_,
+        "council": council,
+        "dossiers": dossiers,
+        "show_scores": show_scores,
+        "may_manage": may_manage,
+        "may_see_results": may_see_results,
+        "may_approve": rules.can(user, "round.approve", round_) and round_.stage == RoundStage.SCORING,
+        "may_decide": rules.can(user, "decision.record", round_) and round_.stage == RoundStage.APPROVED,
+        "problems": domain.approval_problems(round_) if round_.stage == RoundStage.SCORING and show_scores else [],
+        "decision": decision,
+        "recognitions": list(decision.recognitions.select_related("dossier__product__producer")) if decision else [],
+        "decision_form": DecisionForm(),
+        "forwarded": list(domain.forwarded_results(round_)) if show_scores else [],
+        "stage": RoundStage,
+        "history": list(audit.history_for(round_)[:30]) if may_manage else None,
+    }
+    return render(request, "evaluations/round_detail.html", context)
+
+
+@login_required
+def council(request, pk):
+    round_ = _round(pk)
+    rules.authorize(request.user, "round.manage", round_)
+    member_form = CouncilMemberForm(round=round_, prefix="m")
+    conflict_form = ConflictForm(round=round_, prefix="c")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "add":
+                member_form = CouncilMemberForm(request.POST, round=round_, prefix="m")
+                if member_form.is_valid():
+                    data = member_form.cleaned_data
+                    domain.add_council_member(
+                        round_, data["user"], role=data["role"], title=data["title"], by=request.user
+                    )
+                    messages.success(request, _("Added to the council."))
+                    return redirect("evaluations:council", pk)
+            elif action == "remove":
+                member = get_object_or_404(CouncilMember, pk=request.POST.get("member"), round=round_)
+                domain.remove_council_member(member, by=request.user)
+                messages.success(request, _("Removed from the council."))
+                return redirect("evaluations:council", pk)
+            elif action == "conflict":
+                conflict_form = ConflictForm(request.POST, round=round_, prefix="c")
+                if conflict_form.is_valid():
+                    data = conflict_form.cleaned_data
+                    domain.declare_conflict(data["member"], data["producer"], note=data["note"], by=request.user)
+                    messages.success(request, _("Conflict of interest recorded; the member will not score that producer."))
+                    return redirect("evaluations:council", pk)
+        except ValidationError as error:
+            add_errors(conflict_form if action == "conflict" else member_form, error)
+    members = round_.council.select_related("user__profile").prefetch_related("conflicts__producer")
+    return render(
+        request,
+        "evaluations/council.html",
+        {"round": round_, "members": members, "member_form": member_form, "conflict_form": conflict_form},
+    )
+
+
+@login_required
+@require_POST
+def start_scoring(request, pk):
+    round_ = _round(pk)
+    rules.authorize(request.user, "round.manage", round_)
+    try:
+        done = domain.start_scoring(round_, by=request.user)
+    except ValidationError as error:
+        _flash(request, error)
+    else:
+        messages.success(request, _("Scoring started: every member has a sheet for each accepted dossier.") if done
+                         else _("Scoring had already started."))  # fmt: skip
+    return redirect("evaluations:round_detail", pk)
+
+
+@login_required
+@require_POST
+def approve(request, pk):
+    round_ = _round(pk)
+    rules.authorize(request.user, "round.approve", round_)
+    try:
+        done = domain.approve_results(round_, by=request.user)
+    except ValidationError as error:
+        _flash(request, error)
+    else:
+        messages.success(request, _("The round's results are approved.") if done else _("Already approved."))
+    return redirect("evaluations:round_detail", pk)
+
+
+@login_required
+@require_POST
+def record_decision(request, pk):
+    round_ = _round(pk)
+    rules.authorize(request.user, "decision.record", round_)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            domain.record_decision(round_, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _flash(request, error)
+        else:
+            messages.success(request, _("The recognition decision was recorded."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("evaluations:round_detail", pk)
+
+

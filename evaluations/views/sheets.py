@@ -1,0 +1,141 @@
+"""Score sheets: a member's list, the sheet itself (save draft, submit), and reopening by the secretariat."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from evaluations import domain, scoring
+from evaluations.enums import RoundStage, SheetStatus
+from evaluations.forms import ReasonForm
+from evaluations.models import ScoreSheet
+from ocop import rules
+
+SHEET_RELATED = (
+    "dossier__product__producer",
+    "dossier__commune",
+    "dossier__round__year__authority",
+    "criteria_set",
+    "member__user__profile",
+)
+
+
+@login_required
+def my_sheets(request):
+    rules.authorize(request.user, "scoring.my_sheets")
+    sheets = (
+        ScoreSheet.objects.filter(member__user=request.user)
+        .select_related(*SHEET_RELATED)
+        .order_by("-dossier__round__year__year", "-dossier__round__number", "dossier__product__name")
+    )
+    open_sheets = [s for s in sheets if s.dossier.round.stage == RoundStage.SCORING]
+    past_sheets = [s for s in sheets if s.dossier.round.stage != RoundStage.SCORING]
+    return render(request, "evaluations/my_sheets.html", {"open_sheets": open_sheets, "past_sheets": past_sheets})
+
+
+def _structure(sheet_def, choices):
+    """Parts → sections → criteria with the chosen option marked and subtotals, for the template."""
+    parts = []
+    for part in sheet_def:
+        sections = []
+        subtotal = 0
+        for section in part["sections"]:
+            criteria = []
+            for criterion in section["criteria"]:
+                chosen = choices.get(criterion["code"])
+                subtotal += chosen or 0
+                criteria.append({**criterion, "chosen": chosen})
+            sections.append({**section, "criteria": criteria})
+        parts.append({**part, "sections": sections, "subtotal": subtotal})
+    return parts
+
+
+def _posted_choices(post, sheet_def) -> dict:
+    choices = {}
+    for part in sheet_def:
+        for section in part["sections"]:
+            for criterion in section["criteria"]:
+                value = post.get(f"c-{criterion['code']}")
+                if value not in (None, ""):
+                    choices[criterion["code"]] = value
+    return choices
+
+
+@login_required
+def sheet(request, pk):
+    sheet = get_object_or_404(ScoreSheet.objects.select_related(*SHEET_RELATED), pk=pk)
+    user = request.user
+    if not rules.can(user, "sheet.view", sheet):
+        # Another member's draft, or a sheet of a dossier the user may not see at all.
+        raise Http404
+    own = rules.can(user, "sheet.edit", sheet)
+    round_ = sheet.dossier.round
+    editable = own and sheet.status == SheetStatus.DRAFT and round_.stage == RoundStage.SCORING
+    choices = {k: int(v) for k, v in sheet.choices.items()}
+    comment = sheet.comment
+    errors = []
+    if request.method == "POST":
+        if not editable:
+            messages.error(request, _("This sheet cannot be changed now."))
+            return redirect("evaluations:sheet", pk)
+        posted = _posted_choices(request.POST, sheet.criteria_set.sheet)
+        comment = request.POST.get("comment", "")
+        try:
+            domain.save_sheet(sheet, choices=posted, comment=comment, by=user)
+            if "submit" in request.POST:
+                domain.submit_sheet(sheet, by=user)
+                messages.success(request, _("Your sheet is submitted. You can now see the council's results."))
+                return redirect("evaluations:result", sheet.dossier_id)
+        except ValidationError as error:
+            errors = error.messages
+            choices = {k: int(v) for k, v in posted.items() if str(v).isdigit()}
+            sheet.refresh_from_db()
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect("evaluations:sheet", pk)
+    parts = _structure(sheet.criteria_set.sheet, choices)
+    missing = scoring.missing_criteria(sheet.criteria_set.sheet, choices)
+    late = round_.scoring_closed() and not sheet.late_submission_allowed
+    return render(
+        request,
+        "evaluations/sheet.html",
+        {
+            "sheet": sheet,
+            "round": round_,
+            "parts": parts,
+            "total": sum(choices.values()),
+            "max_total": sheet.criteria_set.max_total,
+            "comment": comment,
+            "errors": errors,
+            "own": own,
+            "editable": editable,
+            "missing_count": len(missing),
+            "late": late,
+            "may_reopen": rules.can(user, "round.manage", round_) and round_.stage == RoundStage.SCORING,
+            "may_see_result": rules.can(user, "result.view", sheet.dossier),
+            "reason_form": ReasonForm(),
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def reopen(request, pk):
+    sheet = get_object_or_404(ScoreSheet.objects.select_related(*SHEET_RELATED), pk=pk)
+    rules.authorize(request.user, "round.manage", sheet.dossier.round)
+    try:
+        done = domain.reopen_sheet(sheet, by=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        if done:
+            messages.success(request, _("The sheet is reopened; the member can change and submit it again."))
+        else:
+            messages.info(request, _("The sheet was already open."))
+    return redirect("evaluations:result", sheet.dossier_id)
