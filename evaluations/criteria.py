@@ -231,9 +231,10 @@ def sync(directory: Path = CRITERIA_DIR) -> dict:
             CriteriaSet.objects.create(code=loaded.code, version=latest.version + 1, loaded_at=timezone.now(), **values)
             counts["new_versions"] += 1
         else:
+            sheet_changed = latest.checksum != loaded.checksum
             for key, value in values.items():
                 setattr(latest, key, value)
-            if latest.checksum != loaded.checksum:
+            if sheet_changed:  # a changed sheet needs a new staff check (decision 12)
                 latest.confirmed_by = None
                 latest.confirmed_at = None
             latest.loaded_at = timezone.now()
