@@ -7,6 +7,8 @@ already marks ``verified: false`` it is recorded as a warning, shown wherever th
 staff confirmation before a round may use it (decision 12).
 """
 
+import copy
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -15,6 +17,7 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 CRITERIA_DIR = Path(__file__).resolve().parent / "criteria"
@@ -186,6 +189,15 @@ def validate(data: dict, source: str = "") -> LoadedSet:
 
 
 def load_file(path: Path) -> LoadedSet:
+    stat = Path(path).stat()
+    # A copy, so that callers never change the cached object.
+    language = translation.get_language()  # messages are worded in the active language
+    return copy.deepcopy(_load_file_cached(str(path), stat.st_mtime_ns, stat.st_size, language))
+
+
+@functools.lru_cache(maxsize=128)
+def _load_file_cached(path: str, _mtime_ns: int, _size: int, _language: str) -> LoadedSet:
+    """Parsing YAML is the slow part (~25 ms a file); a file is parsed again only when it changes."""
     try:
         with Path(path).open(encoding="utf-8") as fh:
             data = yaml.safe_load(fh)

@@ -32,6 +32,7 @@ audit.register_actions(
         "council.member_removed": gettext_lazy("Removed from the council"),
         "council.conflict_declared": gettext_lazy("Declared a conflict of interest"),
         "round.scoring_started": gettext_lazy("Started scoring"),
+        "round.meeting_set": gettext_lazy("Set the council meeting"),
         "round.results_approved": gettext_lazy("Approved the round's results"),
         "round.decision_recorded": gettext_lazy("Recorded the recognition decision"),
         "dossier.assigned": gettext_lazy("Assigned to council members"),
@@ -82,10 +83,10 @@ def confirm_criteria_set(criteria_set, *, by, now=None) -> bool:
 def add_council_member(round_, user, *, role=CouncilRole.MEMBER, title="", by) -> CouncilMember:
     _require(by, "round.manage", round_)
     round_ = _lock_round(round_)
-    _require_stage(round_, RoundStage.OPEN, RoundStage.SCORING)
     existing = CouncilMember.objects.filter(round=round_, user=user).first()
     if existing:
         return existing
+    _require_stage(round_, RoundStage.OPEN, RoundStage.SCORING)
     if role == CouncilRole.CHAIR and round_.council.filter(role=CouncilRole.CHAIR).exists():
         raise ValidationError(_("The council already has a chair."))
     member = CouncilMember.objects.create(round=round_, user=user, role=role, title=title)
@@ -157,12 +158,33 @@ def _ensure_sheet(dossier, member):
 
 
 @transaction.atomic
+def set_meeting(round_, *, date, place: str, by) -> bool:
+    """Record when and where the council meets (printed on the minutes)."""
+    _require(by, "round.manage", round_)
+    round_ = _lock_round(round_)
+    place = (place or "").strip()
+    if (round_.meeting_date, round_.meeting_place) == (date, place):
+        return False
+    changes = audit.diff(
+        {
+            "meeting_date": round_.meeting_date.isoformat() if round_.meeting_date else None,
+            "meeting_place": round_.meeting_place,
+        },
+        {"meeting_date": date.isoformat() if date else None, "meeting_place": place},
+    )
+    round_.meeting_date, round_.meeting_place = date, place
+    round_.save(update_fields=["meeting_date", "meeting_place"])
+    audit.record(round_, "round.meeting_set", by=by, changes=changes)
+    return True
+
+
+@transaction.atomic
 def start_scoring(round_, *, by, now=None) -> bool:
     """Checking → scoring: every accepted dossier gets a sheet for every member without a conflict."""
     _require(by, "round.manage", round_)
     round_ = _lock_round(round_)
-    if round_.stage == RoundStage.SCORING:
-        return False
+    if round_.stage != RoundStage.OPEN and round_.scoring_started_at:
+        return False  # already started (and perhaps approved since)
     _require_stage(round_, RoundStage.OPEN)
     members = list(round_.council.filter(role__in=SCORING_ROLES))
     if not any(m.role == CouncilRole.CHAIR for m in members):
@@ -369,7 +391,8 @@ def refresh_result(dossier) -> Result:
     result.max_total = max(outcome.totals) if outcome.totals else None
     result.band_star = outcome.band
     result.star = outcome.star
-    result.failed_marks = [mark.as_dict() for mark in outcome.failed_marks]
+    # Only marks at or below the score's band can hold the star back; higher ones explain nothing.
+    result.failed_marks = [mark.as_dict() for mark in outcome.failed_marks if mark.star <= (outcome.band or 0)]
     result.criterion_means = {code: str(scoring.to_decimal(mean)) for code, mean in outcome.criterion_means.items()}
     result.flags = outcome.flags
     if "spread" in previous_flags and "spread" not in result.flags:
@@ -493,6 +516,7 @@ def forwarded_results(round_=None, authority=None):
 def record_province_result(result, *, star: int, decision: str, date: datetime.date, by) -> bool:
     _require(by, "decision.record", result.dossier.round)
     result = Result.objects.select_for_update().select_related("dossier__round__year__authority").get(pk=result.pk)
+    _require_stage(result.dossier.round, RoundStage.APPROVED, RoundStage.CLOSED)
     if result.mean is None or result.mean < result.dossier.round.year.authority.province_threshold:
         raise ValidationError(_("Only products forwarded to the province have a province result."))
     if star not in (0, 3, 4, 5):

@@ -63,3 +63,8 @@ class ProvinceResultForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MeetingForm(forms.Form):
+    date = forms.DateField(label=_("Council meeting"), widget=DATE_WIDGET)
+    place = forms.CharField(label=_("Meeting place"), required=False)

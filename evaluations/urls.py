@@ -9,6 +9,7 @@ urlpatterns = [
     path("dot-danh-gia/<int:pk>/", rounds.round_detail, name="round_detail"),
     path("dot-danh-gia/<int:pk>/hoi-dong/", rounds.council, name="council"),
     path("dot-danh-gia/<int:pk>/bat-dau-cham/", rounds.start_scoring, name="start_scoring"),
+    path("dot-danh-gia/<int:pk>/phien-hop/", rounds.set_meeting, name="set_meeting"),
     path("dot-danh-gia/<int:pk>/phe-duyet/", rounds.approve, name="approve"),
     path("dot-danh-gia/<int:pk>/quyet-dinh/", rounds.record_decision, name="record_decision"),
     path("dot-danh-gia/<int:pk>/bien-ban.pdf", printouts.minutes_pdf, name="minutes_pdf"),

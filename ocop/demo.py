@@ -111,10 +111,12 @@ def seed_accounts(authority: Authority) -> list[str]:
 
 
 def seed_all() -> dict:
+    from evaluations.demo import seed_scoring
     from products.demo import seed_products
 
     authority = seed_authority()
     year = seed_plan_2024(authority)
     usernames = seed_accounts(authority)
     products = seed_products(authority)
-    return {"authority": authority, "year": year, "usernames": usernames, "products": products}
+    scoring = seed_scoring(authority)
+    return {"authority": authority, "year": year, "usernames": usernames, "products": products, "scoring": scoring}

@@ -8,17 +8,23 @@ dossier that demo users have moved on since (e.g. xa-thanh-lam submitted the Bá
 
 Every state change goes through ``products.domain`` acting as the user who would do it in real life: the commune
 official ``xa-<slug>`` registers producers and products, opens dossiers, uploads documents, fills the verification and
-submits; ``thuky`` (Tổ giúp việc) returns or accepts. The 2024 stories pass ``now=`` so their history carries
-June 2024 dates in order (see ``_moments``).
+submits; ``thuky`` (Tổ giúp việc) returns or accepts. The past stories pass ``now=`` so their history carries
+dates in order (see ``_moments``): June 2024 for the 2024 round, the days before the commune deadline for the
+current year's round 1.
 
 The stories:
 
-* current round (this year's round 1, commune deadline 21 days ahead):
+* open round (this year's round 2, commune deadline 21 days ahead):
   Bánh mật Thanh Lâm – draft, some documents and half of the verification, for xa-thanh-lam to finish and submit;
   Nem chua Tư Thủy – submitted; Long nhãn Lục Sơn – returned with two comments;
   Khoai lang Yên Sơn – returned once, fixed and resubmitted.
+* scoring round (this year's round 1, commune deadline 10 days ago, council deadline 10 days ahead): two dossiers
+  accepted for evaluation, Rượu nếp cái hoa vàng Bảo Sơn (re-evaluation) and Gà đồi Lục Nam (new). Both products
+  and their producers are INVENTED for the demo (they are not in Appendix 1); ``evaluations.demo`` puts the round
+  in scoring.
 * 2024 round 1 (past): the two re-evaluations (Đông trùng hạ thảo khô, Trà hoa vàng) and three new products
-  (Rượu đông trùng hạ thảo, Mật ong đông trùng hạ thảo, Trà hoa vàng đông trùng túi lọc) accepted for evaluation.
+  (Rượu đông trùng hạ thảo, Mật ong đông trùng hạ thảo, Trà hoa vàng đông trùng túi lọc) accepted for evaluation;
+  ``evaluations.demo`` scores, approves and recognises them.
 """
 
 import datetime
@@ -143,6 +149,30 @@ PRODUCERS = [
         "Thôn Đông Sơn",
         "0906531847",
     ),
+    # INVENTED for the current year's scoring round (not in Appendix 1 of the 2024 plan): a cooperative distilling
+    # rượu nếp cái hoa vàng in xã Bảo Sơn and a cooperative group raising hill chickens in xã Bắc Lũng. Names,
+    # villages, representatives and phone numbers are made up; they stand for the kind of product Lục Nam registers.
+    ProducerSeed(
+        "htx-ruou-bao-son",
+        "bao-son",
+        ProducerKind.COOPERATIVE,
+        "Hợp tác xã sản xuất rượu nếp Bảo Sơn",
+        "Nguyễn Văn Tiến",
+        Gender.MALE,
+        "Thôn Đồng Quýt",
+        "0978342615",
+    ),
+    ProducerSeed(
+        "tht-ga-doi-bac-lung",
+        "bac-lung",
+        ProducerKind.COOPERATIVE_GROUP,
+        "Tổ hợp tác chăn nuôi gà đồi Bắc Lũng",
+        "Hoàng Thị Nhung",
+        Gender.FEMALE,
+        "Thôn Khuôn Mạ",
+        "0962815947",
+        representative_ethnicity="Tày",
+    ),
 ]
 
 
@@ -156,7 +186,7 @@ class ProductSeed:
     description: str
     registration_type: str
     verification: dict
-    stage: str  # "current" or "2024"
+    stage: str  # "current" (this year's open round), "scoring" (this year's round in scoring) or "2024"
     target: str  # DossierStatus the story ends in
     submitted_at: datetime.datetime | None = None  # for the 2024 round: a moment inside its window
     upload_items: tuple | None = None  # None: every required item plus EXTRA_ITEMS
@@ -389,6 +419,49 @@ PRODUCTS = [
         submitted_at=_at(5, 14, 30),
         extra_items=("ket_qua_kiem_nghiem", "so_huu_tri_tue"),
     ),
+    # ---- this year's round 1, in scoring: INVENTED products (see the producers above), accepted for evaluation.
+    # Their dates are computed from the round's commune deadline (see _moments).
+    ProductSeed(
+        "ruou-nep-bao-son",
+        "htx-ruou-bao-son",
+        "Rượu nếp cái hoa vàng Bảo Sơn",
+        "14",  # Rượu trắng (distilled from the fermented glutinous rice)
+        "Rượu chưng cất thủ công từ gạo nếp cái hoa vàng lên men bằng men lá, hạ thổ 6 tháng, chai 500 ml.",
+        Reg.REEVALUATION,
+        {
+            "raw_material_origin": "Gạo nếp cái hoa vàng do các thành viên hợp tác xã trồng tại thôn Đồng Quýt và "
+            "các thôn trong xã Bảo Sơn; men lá tự làm theo bài thuốc của hợp tác xã.",
+            "local_raw_material_percent": 95,
+            "local_labour_percent": 100,
+            "idea_origin": "Sản phẩm đã được công nhận OCOP 3 sao; hợp tác xã đăng ký đánh giá lại khi giấy chứng "
+            "nhận sắp hết hiệu lực.",
+            "local_identity": "Nghề nấu rượu nếp bằng men lá truyền thống của các thôn vùng Bảo Sơn.",
+            "verified_by_name": _verifier("Lê Văn Hưng", "Bảo Sơn"),
+        },
+        "scoring",
+        DossierStatus.ACCEPTED,
+        extra_items=("ket_qua_kiem_nghiem", "so_huu_tri_tue"),
+    ),
+    ProductSeed(
+        "ga-doi",
+        "tht-ga-doi-bac-lung",
+        "Gà đồi Lục Nam",
+        "02",  # Thịt, thủy sản, trứng, sữa tươi (chickens sold whole, fresh)
+        "Gà ri lai thả đồi dưới tán vải thiều, nuôi 5–6 tháng, làm sạch và đóng túi hút chân không từng con.",
+        Reg.NEW,
+        {
+            "raw_material_origin": "Gà giống mua của cơ sở ấp trong huyện, nuôi thả đồi tại các hộ thành viên tổ "
+            "hợp tác ở thôn Khuôn Mạ; thức ăn bổ sung thóc, ngô của địa phương.",
+            "local_raw_material_percent": 90,
+            "local_labour_percent": 100,
+            "idea_origin": "Tổ hợp tác chuẩn hóa quy trình nuôi, giết mổ và đóng gói để bán gà đồi có nhãn mác "
+            "thay vì bán gà sống cho thương lái.",
+            "local_identity": "Gà thả trên đồi vải của vùng núi Bắc Lũng, thịt săn, da vàng, ít mỡ.",
+            "verified_by_name": _verifier("Triệu Văn Thắng", "Bắc Lũng"),
+        },
+        "scoring",
+        DossierStatus.ACCEPTED,
+    ),
 ]
 
 # Vietnamese titles printed inside the demo files.
@@ -472,8 +545,16 @@ def _stem(item: str, key: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------- rounds
+def current_round_numbers(today: datetime.date | None = None) -> tuple[int, int]:
+    """Numbers of this year's (scoring, open) demo rounds: 1 and 2, or 3 and 4 if the clock says 2024."""
+    today = today or timezone.localdate()
+    return (1, 2) if today.year != 2024 else (3, 4)
+
+
 def seed_rounds(authority: Authority) -> dict:
-    """2024 rounds 1 and 2 from the plan, and a current round whose commune deadline is three weeks ahead."""
+    """2024 rounds 1 and 2 from the plan, and two rounds this year: one whose commune deadline passed 10 days ago and
+    whose council deadline is 10 days ahead (``evaluations.demo`` puts it in scoring), and one open for dossiers with
+    its commune deadline three weeks ahead."""
     year_2024 = ProgrammeYear.objects.filter(authority=authority, year=2024).first()
     if year_2024 is None:
         from ocop.demo import seed_plan_2024  # local import: ocop.demo will import this module
@@ -507,17 +588,26 @@ def seed_rounds(authority: Authority) -> dict:
         name="Tuyên truyền, học tập kinh nghiệm, Hội đồng và Tổ giúp việc",
         defaults={"source": "Ngân sách tỉnh (dữ liệu minh họa, như năm 2024)", "amount": Decimal("200000000")},
     )
-    # Dates are computed at seed time so the round stays "open"; re-running refreshes them. If the clock says 2024,
-    # use an extra round (the plan allows them) rather than move round 1 of 2024.
+    # Dates are computed at seed time so the rounds stay where the demo needs them; re-running refreshes them. If the
+    # clock says 2024, use extra rounds (the plan allows them) rather than move the rounds of 2024.
+    scoring_number, open_number = current_round_numbers(today)
+    scoring, _ = Round.objects.update_or_create(
+        year=current_year,
+        number=scoring_number,
+        defaults={
+            "commune_deadline": today - datetime.timedelta(days=10),
+            "district_deadline": today + datetime.timedelta(days=10),
+        },
+    )
     current, _ = Round.objects.update_or_create(
         year=current_year,
-        number=1 if today.year != 2024 else 3,
+        number=open_number,
         defaults={
             "commune_deadline": today + datetime.timedelta(days=21),
             "district_deadline": today + datetime.timedelta(days=26),
         },
     )
-    return {"2024": round_1, "current": current}
+    return {"2024": round_1, "scoring": scoring, "current": current}
 
 
 # ---------------------------------------------------------------------------------------------------- steps
@@ -562,18 +652,26 @@ def _product(producer: Producer, seed: ProductSeed) -> tuple[Product, bool]:
     return product, True
 
 
-def _moments(seed) -> dict:
-    """When each step of a past (2024) story happened, so its history reads in order; None means now."""
-    if seed.submitted_at is None:
-        return {"opened": None, "prepared": None, "checked": None}
+def _moments(seed: ProductSeed, round: Round) -> dict:
+    """When each step of a past story happened, so its history reads in order; None means now.
+
+    2024 stories use the seed's ``submitted_at``; the scoring round's stories are submitted two days before its
+    commune deadline and accepted on the deadline day, before ``evaluations.demo`` starts scoring."""
+    submitted = seed.submitted_at
+    if seed.stage == "scoring":
+        day = round.commune_deadline - datetime.timedelta(days=2)
+        submitted = datetime.datetime.combine(day, datetime.time(9, 30), tzinfo=VN)
+    if submitted is None:
+        return {"opened": None, "prepared": None, "submitted": None, "checked": None}
     return {
-        "opened": seed.submitted_at - datetime.timedelta(days=12),
-        "prepared": seed.submitted_at - datetime.timedelta(days=1),
-        "checked": seed.submitted_at + datetime.timedelta(days=2),
+        "opened": submitted - datetime.timedelta(days=12),
+        "prepared": submitted - datetime.timedelta(days=1),
+        "submitted": submitted,
+        "checked": submitted + datetime.timedelta(days=2),
     }
 
 
-def _dossier(product: Product, round: Round, seed: ProductSeed, by) -> tuple[Dossier, bool]:
+def _dossier(product: Product, round: Round, seed: ProductSeed, by, moments: dict) -> tuple[Dossier, bool]:
     existing = Dossier.objects.filter(product=product, round=round).first()
     if existing:
         return existing, False
@@ -582,7 +680,7 @@ def _dossier(product: Product, round: Round, seed: ProductSeed, by) -> tuple[Dos
         round=round,
         registration_type=seed.registration_type,
         by=by,
-        now=_moments(seed)["opened"],
+        now=moments["opened"],
     )
     return dossier, True
 
@@ -615,21 +713,23 @@ def _initial_files(seed: ProductSeed) -> list[tuple[str, str]]:
     return [(item, _stem(item, seed.key)) for item in items]
 
 
-def _verification(seed: ProductSeed) -> dict:
+def _verification(seed: ProductSeed, moments: dict) -> dict:
     values = dict(seed.verification)
     if seed.target != DossierStatus.DRAFT and "verified_on" not in values:
-        values["verified_on"] = timezone.localdate() - datetime.timedelta(days=2)
+        if moments["prepared"] is not None:
+            values["verified_on"] = timezone.localdate(moments["prepared"])
+        else:
+            values["verified_on"] = timezone.localdate() - datetime.timedelta(days=2)
     return values
 
 
-def _play(dossier: Dossier, product: Product, seed: ProductSeed, official, checker) -> None:
+def _play(dossier: Dossier, product: Product, seed: ProductSeed, official, checker, moments: dict) -> None:
     """Move the dossier along its story; each step runs only from the state it starts from."""
-    moments = _moments(seed)
     if dossier.status == DossierStatus.DRAFT and dossier.submission_count == 0:
         _add_documents(dossier, product, _initial_files(seed), official, now=moments["prepared"])
-        _fill_verification(dossier, _verification(seed), official, now=moments["prepared"])
+        _fill_verification(dossier, _verification(seed, moments), official, now=moments["prepared"])
         if seed.target != DossierStatus.DRAFT:
-            domain.submit_dossier(dossier, by=official, now=seed.submitted_at)
+            domain.submit_dossier(dossier, by=official, now=moments["submitted"])
         dossier.refresh_from_db()
 
     returns = seed.target in (DossierStatus.RETURNED, DossierStatus.RESUBMITTED)
@@ -640,7 +740,7 @@ def _play(dossier: Dossier, product: Product, seed: ProductSeed, official, check
     resubmits = seed.target == DossierStatus.RESUBMITTED
     if resubmits and dossier.status == DossierStatus.RETURNED and dossier.submission_count == 1:
         _add_documents(dossier, product, list(seed.fixes), official)
-        domain.submit_dossier(dossier, by=official, now=seed.submitted_at)
+        domain.submit_dossier(dossier, by=official, now=moments["submitted"])
         dossier.refresh_from_db()
 
     if seed.target == DossierStatus.ACCEPTED and dossier.status in UNDER_CHECK_STATES:
@@ -651,7 +751,8 @@ def _play(dossier: Dossier, product: Product, seed: ProductSeed, official, check
 # ---------------------------------------------------------------------------------------------------- entry point
 @transaction.atomic
 def seed_products(authority: Authority) -> dict:
-    """Load the producers, products and dossiers of Appendix 1 (idempotent). Returns row counts."""
+    """Load the producers, products and dossiers of Appendix 1 and the two invented ones (idempotent).
+    Returns row counts."""
     criteria_sets = sync_catalogue()
     rounds = seed_rounds(authority)
     checker = _user(CHECKER)
@@ -668,9 +769,11 @@ def seed_products(authority: Authority) -> dict:
         product, was_created = _product(producer, seed)
         created["products"] += was_created
         official = _official(product.commune)
-        dossier, was_created = _dossier(product, rounds[seed.stage], seed, official)
+        round = rounds[seed.stage]
+        moments = _moments(seed, round)
+        dossier, was_created = _dossier(product, round, seed, official, moments)
         created["dossiers"] += was_created
-        _play(dossier, product, seed, official, checker)
+        _play(dossier, product, seed, official, checker, moments)
 
     dossiers = Dossier.objects.filter(commune__authority=authority)
     documents = Document.objects.filter(dossier__commune__authority=authority).count()

@@ -43,7 +43,7 @@ def test_start_scoring_needs_a_chair_and_a_usable_set(scoring_round, accepted, s
     from ocop.enums import Role
 
     CouncilMember.objects.create(round=scoring_round, user=make_user(Role.COUNCIL_CHAIR), role=CouncilRole.CHAIR)
-    with pytest.raises(ValidationError, match="11. Chè"):
+    with pytest.raises(ValidationError, match=r"11\. Chè"):
         domain.start_scoring(scoring_round, by=secretary)
     domain.confirm_criteria_set(unverified, by=secretary)
     assert domain.start_scoring(scoring_round, by=secretary) is True

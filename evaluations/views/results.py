@@ -17,7 +17,9 @@ from products.models import Dossier
 
 def _dossier(pk):
     return get_object_or_404(
-        Dossier.objects.select_related("product__producer", "product__criteria_set", "commune", "round__year__authority"),
+        Dossier.objects.select_related(
+            "product__producer", "product__criteria_set", "commune", "round__year__authority"
+        ),
         pk=pk,
     )
 
@@ -40,7 +42,7 @@ def result_detail(request, pk):
     criteria = []
     if result and result.criterion_means:
         failed = {(m["criterion"]) for m in result.failed_marks}
-        for part, section, criterion in dossier.product.criteria_set.criteria():
+        for part, _section, criterion in dossier.product.criteria_set.criteria():
             if criterion["code"] in result.criterion_means:
                 criteria.append(
                     {
@@ -68,7 +70,8 @@ def result_detail(request, pk):
             "approved": round_.stage in (RoundStage.APPROVED, RoundStage.CLOSED),
             "may_manage": manage and scoring_open,
             "may_resolve": rules.can(user, "result.resolve", dossier) and scoring_open,
-            "may_province": rules.can(user, "decision.record", round_) and forwarded
+            "may_province": rules.can(user, "decision.record", round_)
+            and forwarded
             and round_.stage in (RoundStage.APPROVED, RoundStage.CLOSED),
             "forwarded": forwarded,
             "members": list(round_.council.exclude(role="secretary").select_related("user__profile"))

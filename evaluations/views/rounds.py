@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from evaluations import domain
 from evaluations.enums import CouncilRole, RoundStage, SheetStatus
-from evaluations.forms import ConflictForm, CouncilMemberForm, DecisionForm
+from evaluations.forms import ConflictForm, CouncilMemberForm, DecisionForm, MeetingForm
 from evaluations.models import CouncilMember, Round
 from ocop import audit, rules
 from ocop.view_utils import add_errors
@@ -75,6 +75,7 @@ def round_detail(request, pk):
         "decision": decision,
         "recognitions": list(decision.recognitions.select_related("dossier__product__producer")) if decision else [],
         "decision_form": DecisionForm(),
+        "meeting_form": MeetingForm(initial={"date": round_.meeting_date, "place": round_.meeting_place}),
         "forwarded": list(domain.forwarded_results(round_)) if show_scores else [],
         "stage": RoundStage,
         "history": list(audit.history_for(round_)[:30]) if may_manage else None,
@@ -110,7 +111,9 @@ def council(request, pk):
                 if conflict_form.is_valid():
                     data = conflict_form.cleaned_data
                     domain.declare_conflict(data["member"], data["producer"], note=data["note"], by=request.user)
-                    messages.success(request, _("Conflict of interest recorded; the member will not score that producer."))
+                    messages.success(
+                        request, _("Conflict of interest recorded; the member will not score that producer.")
+                    )
                     return redirect("evaluations:council", pk)
         except ValidationError as error:
             add_errors(conflict_form if action == "conflict" else member_form, error)
@@ -171,3 +174,17 @@ def record_decision(request, pk):
     return redirect("evaluations:round_detail", pk)
 
 
+@login_required
+@require_POST
+def set_meeting(request, pk):
+    round_ = _round(pk)
+    rules.authorize(request.user, "round.manage", round_)
+    form = MeetingForm(request.POST)
+    if form.is_valid():
+        domain.set_meeting(round_, date=form.cleaned_data["date"], place=form.cleaned_data["place"], by=request.user)
+        messages.success(request, _("Saved."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("evaluations:round_detail", pk)

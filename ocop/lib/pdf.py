@@ -1,8 +1,9 @@
 """The one PDF renderer of the project: a Django template rendered to PDF bytes by WeasyPrint.
 
 Every printout extends ``templates/pdf/base.html``, which loads the fonts shipped in ``static/fonts/``
-(Noto Serif regular and bold, OFL-1.1; DejaVu Sans as the fallback for ★ and other symbols) with
-``@font-face``, so the output does not depend on the fonts installed on the machine.
+(Noto Serif regular, bold and italic, OFL-1.1; DejaVu Sans as the fallback for ★ and other symbols; copied from
+Debian's fonts-noto-core and fonts-dejavu-core, licences beside them) with ``@font-face`` under family names of
+their own, so the output does not depend on the fonts installed on the machine.
 
 WeasyPrint is imported inside the functions (importing it costs about a second, which Django start-up and
 the other views should not pay), and one ``FontConfiguration`` is kept per process and reused: building it

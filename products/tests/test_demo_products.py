@@ -35,6 +35,15 @@ APPENDIX_1 = {
     "Đông trùng hạ thảo khô": ("Hợp tác xã dược liệu Đông Sơn", "dong-hung", RegistrationType.REEVALUATION),
     "Trà hoa vàng": ("Hợp tác xã dược liệu công nghệ cao Trường Sơn", "truong-son", RegistrationType.REEVALUATION),
 }
+# Invented for this year's scoring round (not in Appendix 1).
+INVENTED = {
+    "Rượu nếp cái hoa vàng Bảo Sơn": (
+        "Hợp tác xã sản xuất rượu nếp Bảo Sơn",
+        "bao-son",
+        RegistrationType.REEVALUATION,
+    ),
+    "Gà đồi Lục Nam": ("Tổ hợp tác chăn nuôi gà đồi Bắc Lũng", "bac-lung", RegistrationType.NEW),
+}
 
 
 def _counts():
@@ -76,16 +85,16 @@ def test_seed_products_is_idempotent(seeded):
     assert {k: v for k, v in second_result.items() if k != "created"} == {
         k: v for k, v in first_result.items() if k != "created"
     }
-    assert first["producers"] == 7
-    assert first["products"] == first["dossiers"] == 9
+    assert first["producers"] == 9
+    assert first["products"] == first["dossiers"] == 11
     assert first["criteria_sets"] == 26
     assert first["comments"] == 3  # two on the returned dossier, one on the resubmitted one
 
 
 @pytest.mark.django_db
 def test_appendix_1_products_and_producers(seeded):
-    assert Product.objects.count() == 9
-    for name, (producer_name, commune_slug, registration_type) in APPENDIX_1.items():
+    assert Product.objects.count() == len(APPENDIX_1) + len(INVENTED) == 11
+    for name, (producer_name, commune_slug, registration_type) in (APPENDIX_1 | INVENTED).items():
         product = Product.objects.select_related("producer", "commune").get(name=name)
         assert product.producer.name == producer_name
         assert product.commune.slug == commune_slug == product.producer.commune.slug
@@ -100,6 +109,8 @@ def test_appendix_1_products_and_producers(seeded):
     assert codes["Bánh mật Thanh Lâm"] == "06"
     assert codes["Nem chua Tư Thủy"] == "08"
     assert codes["Khoai lang Yên Sơn"] == "01"
+    assert codes["Rượu nếp cái hoa vàng Bảo Sơn"] == "14"
+    assert codes["Gà đồi Lục Nam"] == "02"
 
 
 @pytest.mark.django_db
@@ -117,7 +128,14 @@ def test_rounds(seeded):
     today = timezone.localdate()
     current_year = ProgrammeYear.objects.get(year=today.year)
     assert (current_year.target_new_products, current_year.target_reevaluations) == (7, 2)
+    scoring_number, open_number = demo.current_round_numbers(today)
+    scoring = Round.objects.get(year=current_year, number=scoring_number)
+    assert (scoring.commune_deadline, scoring.district_deadline) == (
+        today - datetime.timedelta(days=10),
+        today + datetime.timedelta(days=10),
+    )
     current = Round.objects.get(year=current_year, commune_deadline=today + datetime.timedelta(days=21))
+    assert current.number == open_number
     assert current.district_deadline == today + datetime.timedelta(days=26)
 
 
@@ -146,6 +164,23 @@ def test_current_round_states(seeded):
     resubmitted = Dossier.objects.get(round=banh_mat.round, status=DossierStatus.RESUBMITTED)
     assert resubmitted.submission_count == 2
     assert resubmitted.comments.filter(submission_number=1).count() == 1
+
+
+@pytest.mark.django_db
+def test_scoring_round_accepted(seeded):
+    today = timezone.localdate()
+    scoring_number, _open_number = demo.current_round_numbers(today)
+    dossiers = Dossier.objects.filter(round__year__year=today.year, round__number=scoring_number)
+    assert set(dossiers.values_list("product__name", "status")) == {
+        ("Rượu nếp cái hoa vàng Bảo Sơn", DossierStatus.ACCEPTED),
+        ("Gà đồi Lục Nam", DossierStatus.ACCEPTED),
+    }
+    for dossier in dossiers:
+        assert not dossier.missing_documents() and not dossier.missing_verification_fields()
+        assert timezone.localdate(dossier.submitted_at) <= dossier.round.commune_deadline < today
+        assert dossier.created_at < dossier.submitted_at < dossier.decided_at
+        assert dossier.verified_on <= timezone.localdate(dossier.submitted_at)
+        assert dossier.round.district_deadline > today
 
 
 @pytest.mark.django_db

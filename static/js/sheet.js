@@ -5,6 +5,10 @@
   if (!form) { return; }
   function update() {
     var overall = 0, chosen = 0;
+    form.querySelectorAll(".sheet-option").forEach(function (label) {
+      var input = label.querySelector("input[type=radio]");
+      if (input) { label.classList.toggle("chosen", input.checked); }
+    });
     form.querySelectorAll("[data-part]").forEach(function (part) {
       var sum = 0;
       part.querySelectorAll("input[type=radio]:checked").forEach(function (input) { sum += parseInt(input.value, 10); chosen += 1; });
