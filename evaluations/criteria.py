@@ -16,8 +16,7 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 CRITERIA_DIR = Path(__file__).resolve().parent / "criteria"
