@@ -32,3 +32,25 @@ def add_errors(form, error: ValidationError):
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def perform(request, action, *args, done: str, already: str = "", **kwargs):
+    """Call a domain function and tell the user how it went.
+
+    ``done`` is shown when it changed something, ``already`` when the request repeated a change that had been
+    made (the function returned False), and each message of a ValidationError as an error. Returns the
+    function's result, or None when it was refused.
+    """
+    from django.contrib import messages
+
+    try:
+        result = action(*args, **kwargs)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return None
+    if result is False:
+        messages.info(request, already or done)
+    else:
+        messages.success(request, done)
+    return result

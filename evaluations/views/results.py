@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,6 +12,7 @@ from evaluations.enums import RoundStage, SheetStatus
 from evaluations.forms import ProvinceResultForm, ReasonForm
 from evaluations.models import CouncilMember, Result
 from ocop import rules
+from ocop.view_utils import perform
 from products.models import Dossier
 
 
@@ -91,13 +92,14 @@ def accept_spread(request, pk):
     dossier = _dossier(pk)
     rules.authorize(request.user, "result.resolve", dossier)
     result = get_object_or_404(Result, dossier=dossier)
-    try:
-        domain.accept_spread(result, by=request.user, reason=request.POST.get("reason", ""))
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The reason was recorded; the result can be approved."))
+    perform(
+        request,
+        domain.accept_spread,
+        result,
+        by=request.user,
+        reason=request.POST.get("reason", ""),
+        done=_("The reason was recorded; the result can be approved."),
+    )
     return redirect("evaluations:result", pk)
 
 
@@ -108,13 +110,10 @@ def assign(request, pk):
     rules.authorize(request.user, "round.manage", dossier.round)
     ids = [int(i) for i in request.POST.getlist("members") if i.isdigit()]
     members = list(CouncilMember.objects.filter(round=dossier.round, pk__in=ids))
-    try:
-        done = domain.set_assignment(dossier, members, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Assignment saved.") if done else _("Nothing changed."))
+    perform(
+        request, domain.set_assignment, dossier, members, by=request.user,
+        done=_("Assignment saved."), already=_("Nothing changed."),
+    )  # fmt: skip
     return redirect("evaluations:result", pk)
 
 
@@ -126,19 +125,14 @@ def province_result(request, pk):
     result = get_object_or_404(Result, dossier=dossier)
     form = ProvinceResultForm(request.POST)
     if form.is_valid():
-        try:
-            domain.record_province_result(
-                result,
-                star=form.cleaned_data["star"],
-                decision=form.cleaned_data["decision"],
-                date=form.cleaned_data["date"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("The province's result was recorded."))
+        perform(
+            request,
+            domain.record_province_result,
+            result,
+            by=request.user,
+            done=_("The province's result was recorded."),
+            **form.cleaned_data,
+        )
     else:
         messages.error(request, _("Please correct the highlighted fields."))
     return redirect("evaluations:result", pk)

@@ -13,17 +13,12 @@ from evaluations.enums import CouncilRole, RoundStage, SheetStatus
 from evaluations.forms import ConflictForm, CouncilMemberForm, DecisionForm, MeetingForm
 from evaluations.models import CouncilMember, Round
 from ocop import audit, rules
-from ocop.view_utils import add_errors
+from ocop.view_utils import add_errors, perform
 from products.enums import DossierStatus
 
 
 def _round(pk):
     return get_object_or_404(Round.objects.select_related("year__authority", "approved_by__profile"), pk=pk)
-
-
-def _flash(request, error: ValidationError):
-    for message in error.messages:
-        messages.error(request, message)
 
 
 @login_required
@@ -130,13 +125,14 @@ def council(request, pk):
 def start_scoring(request, pk):
     round_ = _round(pk)
     rules.authorize(request.user, "round.manage", round_)
-    try:
-        done = domain.start_scoring(round_, by=request.user)
-    except ValidationError as error:
-        _flash(request, error)
-    else:
-        messages.success(request, _("Scoring started: every member has a sheet for each accepted dossier.") if done
-                         else _("Scoring had already started."))  # fmt: skip
+    perform(
+        request,
+        domain.start_scoring,
+        round_,
+        by=request.user,
+        done=_("Scoring started: every member has a sheet for each accepted dossier."),
+        already=_("Scoring had already started."),
+    )
     return redirect("evaluations:round_detail", pk)
 
 
@@ -145,12 +141,14 @@ def start_scoring(request, pk):
 def approve(request, pk):
     round_ = _round(pk)
     rules.authorize(request.user, "round.approve", round_)
-    try:
-        done = domain.approve_results(round_, by=request.user)
-    except ValidationError as error:
-        _flash(request, error)
-    else:
-        messages.success(request, _("The round's results are approved.") if done else _("Already approved."))
+    perform(
+        request,
+        domain.approve_results,
+        round_,
+        by=request.user,
+        done=_("The round's results are approved."),
+        already=_("Already approved."),
+    )
     return redirect("evaluations:round_detail", pk)
 
 
@@ -161,12 +159,14 @@ def record_decision(request, pk):
     rules.authorize(request.user, "decision.record", round_)
     form = DecisionForm(request.POST)
     if form.is_valid():
-        try:
-            domain.record_decision(round_, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _flash(request, error)
-        else:
-            messages.success(request, _("The recognition decision was recorded."))
+        perform(
+            request,
+            domain.record_decision,
+            round_,
+            by=request.user,
+            done=_("The recognition decision was recorded."),
+            **form.cleaned_data,
+        )
     else:
         for errors in form.errors.values():
             for error in errors:

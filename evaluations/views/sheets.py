@@ -14,6 +14,7 @@ from evaluations.enums import RoundStage, SheetStatus
 from evaluations.forms import ReasonForm
 from evaluations.models import ScoreSheet
 from ocop import rules
+from ocop.view_utils import perform
 
 SHEET_RELATED = (
     "dossier__product__producer",
@@ -128,14 +129,13 @@ def sheet(request, pk):
 def reopen(request, pk):
     sheet = get_object_or_404(ScoreSheet.objects.select_related(*SHEET_RELATED), pk=pk)
     rules.authorize(request.user, "round.manage", sheet.dossier.round)
-    try:
-        done = domain.reopen_sheet(sheet, by=request.user, reason=request.POST.get("reason", ""))
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        if done:
-            messages.success(request, _("The sheet is reopened; the member can change and submit it again."))
-        else:
-            messages.info(request, _("The sheet was already open."))
+    perform(
+        request,
+        domain.reopen_sheet,
+        sheet,
+        by=request.user,
+        reason=request.POST.get("reason", ""),
+        done=_("The sheet is reopened; the member can change and submit it again."),
+        already=_("The sheet was already open."),
+    )
     return redirect("evaluations:result", sheet.dossier_id)

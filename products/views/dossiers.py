@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop import audit, rules
-from ocop.view_utils import add_errors, filters_active, paginate
+from ocop.view_utils import add_errors, filters_active, paginate, perform
 from products import domain
 from products.enums import EDITABLE_STATES, UNDER_CHECK_STATES
 from products.filters import DossierFilterForm, filter_dossiers
@@ -23,11 +22,6 @@ DETAIL_RELATED = ("product__producer", "product__criteria_set", "commune", "roun
 
 def _dossier(pk):
     return get_object_or_404(Dossier.objects.select_related(*DETAIL_RELATED), pk=pk)
-
-
-def _messages_from(request, error: ValidationError):
-    for message in error.messages:
-        messages.error(request, message)
 
 
 @login_required
@@ -156,15 +150,14 @@ def dossier_edit(request, pk):
 
 
 def _submit(request, dossier):
-    try:
-        done = domain.submit_dossier(dossier, by=request.user)
-    except ValidationError as error:
-        _messages_from(request, error)
-        return redirect("products:dossier_detail", dossier.pk)
-    if done:
-        messages.success(request, _("The dossier was sent to the district."))
-    else:
-        messages.info(request, _("The dossier is already with the district."))
+    perform(
+        request,
+        domain.submit_dossier,
+        dossier,
+        by=request.user,
+        done=_("The dossier was sent to the district."),
+        already=_("The dossier is already with the district."),
+    )
     return redirect("products:dossier_detail", dossier.pk)
 
 
@@ -200,15 +193,14 @@ def dossier_return(request, pk):
 def dossier_accept(request, pk):
     dossier = _dossier(pk)
     rules.authorize(request.user, "dossier.check", dossier)
-    try:
-        done = domain.accept_dossier(dossier, by=request.user)
-    except ValidationError as error:
-        _messages_from(request, error)
-    else:
-        if done:
-            messages.success(request, _("The dossier was accepted for evaluation."))
-        else:
-            messages.info(request, _("The dossier had already been accepted."))
+    perform(
+        request,
+        domain.accept_dossier,
+        dossier,
+        by=request.user,
+        done=_("The dossier was accepted for evaluation."),
+        already=_("The dossier had already been accepted."),
+    )
     return redirect("products:dossier_detail", pk)
 
 
@@ -217,15 +209,15 @@ def dossier_accept(request, pk):
 def dossier_reject(request, pk):
     dossier = _dossier(pk)
     rules.authorize(request.user, "dossier.check", dossier)
-    try:
-        done = domain.reject_dossier(dossier, by=request.user, reason=request.POST.get("reason", ""))
-    except ValidationError as error:
-        _messages_from(request, error)
-    else:
-        if done:
-            messages.success(request, _("The dossier was rejected."))
-        else:
-            messages.info(request, _("The dossier had already been rejected."))
+    perform(
+        request,
+        domain.reject_dossier,
+        dossier,
+        by=request.user,
+        reason=request.POST.get("reason", ""),
+        done=_("The dossier was rejected."),
+        already=_("The dossier had already been rejected."),
+    )
     return redirect("products:dossier_detail", pk)
 
 
@@ -240,18 +232,16 @@ def dossier_extend(request, pk):
             for error in errors:
                 messages.error(request, error)
         return redirect("products:dossier_detail", pk)
-    try:
-        with transaction.atomic():
-            done = domain.grant_extension(
-                dossier, by=request.user, until=form.cleaned_data["until"], reason=form.cleaned_data["reason"]
-            )
-    except ValidationError as error:
-        _messages_from(request, error)
-    else:
-        if done:
-            messages.success(request, _("Extension granted."))
-        else:
-            messages.info(request, _("That extension was already granted."))
+    perform(
+        request,
+        domain.grant_extension,
+        dossier,
+        by=request.user,
+        until=form.cleaned_data["until"],
+        reason=form.cleaned_data["reason"],
+        done=_("Extension granted."),
+        already=_("That extension was already granted."),
+    )
     return redirect("products:dossier_detail", pk)
 
 
