@@ -31,3 +31,58 @@ class SheetStatus(models.TextChoices):
 class Flag(models.TextChoices):
     SPREAD = "spread", _("Needs discussion: scores far apart")
     QUORUM = "quorum", _("Quorum not reached")
+
+
+# ---------------------------------------------------------------------------- certificates (decisions 13-16)
+class CertificateKind(models.TextChoices):
+    """Issued here (generated, numbered from the authority's sequence) or recorded from a higher level (decision 14)."""
+
+    ISSUED = "issued", _("Issued by this authority")
+    RECORDED = "recorded", _("Recorded (issued by another level)")
+
+
+class CertificateStatus(models.TextChoices):
+    """Derived from dates and events, never stored (decision 16)."""
+
+    VALID = "valid", pgettext_lazy("certificate", "Valid")
+    EXPIRING = "expiring", pgettext_lazy("certificate", "Expiring soon")
+    EXPIRED = "expired", pgettext_lazy("certificate", "Expired")
+    REVOKED = "revoked", pgettext_lazy("certificate", "Revoked")
+    SUPERSEDED = "superseded", pgettext_lazy("certificate", "Superseded")
+
+
+# A certificate with this many days left or fewer is "expiring"; the expiry list's buckets and reminders (decision 22).
+EXPIRING_DAYS = 120
+EXPIRY_BUCKETS = (30, 60, 120)
+# The statuses under which a product counts as OCOP-certified (public catalogue, product page).
+CURRENT_STATUSES = frozenset({CertificateStatus.VALID, CertificateStatus.EXPIRING})
+
+
+class RevocationGround(models.TextChoices):
+    """Grounds for revoking a certificate (decision 16)."""
+
+    FALSE_DOSSIER = "false_dossier", _("False or forged dossier")
+    CRITERIA_NOT_MET = "criteria_not_met", _("No longer meets the criteria after inspection")
+    LEGAL_VIOLATION = (
+        "legal_violation",
+        _("Violation of the law on quality, food safety, environment, intellectual property or labelling"),
+    )
+    MARK_MISUSE = "mark_misuse", _("Misuse of the OCOP mark")
+    PRODUCTION_STOPPED = "production_stopped", _("Production stopped")
+    OTHER_DECISION = "other_decision", _("Other decision of the competent authority")
+
+
+class InspectionResult(models.TextChoices):
+    COMPLIANT = "compliant", _("Still meets the criteria")
+    REMEDY = "remedy", _("Meets the criteria with corrections required")
+    NOT_COMPLIANT = "not_compliant", _("No longer meets the criteria")
+
+
+class BatchStatus(models.TextChoices):
+    QUEUED = "queued", pgettext_lazy("batch", "Queued")
+    RUNNING = "running", pgettext_lazy("batch", "Running")
+    DONE = "done", pgettext_lazy("batch", "Done")
+    FAILED = "failed", pgettext_lazy("batch", "Failed")
+
+
+BATCH_ACTIVE = frozenset({BatchStatus.QUEUED, BatchStatus.RUNNING})

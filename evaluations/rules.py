@@ -99,3 +99,52 @@ def _round_approve(user, obj):
 @rule("decision.record")
 def _decision_record(user, obj):
     return has_role(user, Role.DISTRICT_OFFICE, Role.SYSADMIN)
+
+
+# ---------------------------------------------------------------------------- certificates (decisions 13-17)
+# Legal acts of the district (issuing, re-issuing, revoking) are recorded by its standing office; the secretariat
+# helps with data entry (inspections, certificates of a higher level). The public pages need no rule.
+CERTIFICATE_OFFICE = (Role.DISTRICT_OFFICE, Role.SYSADMIN)
+
+
+@rule("certificate.list")
+def _certificate_list(user, obj):
+    """The certificate register and the expiry list: district staff and the chair see all; a commune official sees
+    their commune's (the list is scoped with ``Certificate.objects.visible_to``)."""
+    return has_role(user, *MANAGERS, Role.COUNCIL_CHAIR, Role.COMMUNE_OFFICIAL)
+
+
+@rule("certificate.view")
+def _certificate_view(user, obj):
+    """One certificate, its file and history: district staff, the chair, and the producer's commune official."""
+    if has_role(user, *MANAGERS, Role.COUNCIL_CHAIR):
+        return True
+    return obj is not None and own_commune(user, obj)
+
+
+@rule("certificate.issue")
+def _certificate_issue(user, obj):
+    """Issue (or re-issue) the certificates of a recognition decision."""
+    return has_role(user, *CERTIFICATE_OFFICE)
+
+
+@rule("certificate.revoke")
+def _certificate_revoke(user, obj):
+    return has_role(user, *CERTIFICATE_OFFICE)
+
+
+@rule("certificate.record")
+def _certificate_record(user, obj):
+    """Record a certificate issued by a higher level (province, ministry) with its scan."""
+    return has_role(user, *MANAGERS)
+
+
+@rule("inspection.record")
+def _inspection_record(user, obj):
+    return has_role(user, *MANAGERS)
+
+
+@rule("certificate.ceremony")
+def _certificate_ceremony(user, obj):
+    """The list of certificates to hand out at the ceremony (PDF, .xlsx)."""
+    return has_role(user, *MANAGERS, Role.COUNCIL_CHAIR)

@@ -1,6 +1,22 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from evaluations.views import criteria, printouts, results, rounds, sheets
+from evaluations.models import CODE_ALPHABET, CODE_LENGTH
+from evaluations.views import certificates, criteria, printouts, public, results, rounds, sheets
+
+
+class VerificationCodeConverter:
+    """A certificate's verification code: 20 characters of its alphabet, typed in either case."""
+
+    regex = f"[{CODE_ALPHABET}{CODE_ALPHABET.lower()}]{{{CODE_LENGTH}}}"
+
+    def to_python(self, value):
+        return value.upper()
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(VerificationCodeConverter, "code")
 
 app_name = "evaluations"
 
@@ -27,4 +43,24 @@ urlpatterns = [
     path("bo-tieu-chi/", criteria.criteria_list, name="criteria_list"),
     path("bo-tieu-chi/<int:pk>/", criteria.criteria_detail, name="criteria_detail"),
     path("bo-tieu-chi/<int:pk>/xac-nhan/", criteria.confirm, name="confirm_criteria"),
+    # Certificates (decisions 13-17)
+    path("giay-chung-nhan/", certificates.certificate_list, name="certificate_list"),
+    path("giay-chung-nhan/sap-het-han/", certificates.expiry_list, name="certificate_expiry"),
+    path("giay-chung-nhan/trao-chung-nhan/", certificates.ceremony, name="certificate_ceremony"),
+    path("giay-chung-nhan/trao-chung-nhan.pdf", certificates.ceremony_pdf, name="certificate_ceremony_pdf"),
+    path("giay-chung-nhan/trao-chung-nhan.xlsx", certificates.ceremony_xlsx, name="certificate_ceremony_xlsx"),
+    path("giay-chung-nhan/ghi-nhan/", certificates.record, name="certificate_record"),
+    path("giay-chung-nhan/<int:pk>/", certificates.certificate_detail, name="certificate"),
+    path("giay-chung-nhan/<int:pk>/tep/", certificates.certificate_file, name="certificate_file"),
+    path("giay-chung-nhan/<int:pk>/thu-hoi/", certificates.revoke, name="certificate_revoke"),
+    path("giay-chung-nhan/<int:pk>/cap-lai/", certificates.reissue, name="certificate_reissue"),
+    path("giay-chung-nhan/<int:pk>/kiem-tra/", certificates.inspect, name="certificate_inspect"),
+    path("dot-danh-gia/<int:pk>/giay-chung-nhan/", certificates.round_certificates, name="round_certificates"),
+    path("dot-danh-gia/<int:pk>/cap-giay-chung-nhan/", certificates.issue_round, name="issue_certificates"),
+    # Public pages (no login)
+    path("san-pham-ocop/", public.catalogue, name="public_catalogue"),
+    path("san-pham-ocop/<int:pk>/", public.product, name="public_product"),
+    path("san-pham-ocop/<int:pk>/anh/", public.product_photo, name="public_photo"),
+    path("verify/<code:code>/", public.verify, name="verify"),
+    path("verify/<str:code>/", public.verify_not_found, name="verify_malformed"),
 ]

@@ -7,4 +7,5 @@ class OcopConfig(AppConfig):
     verbose_name = _("OCOP core")
 
     def ready(self):
+        from ocop import notifications_rules  # noqa: F401 - registers the notification rules
         from ocop.lib import search  # noqa: F401 - registers unaccent() on SQLite connections

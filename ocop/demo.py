@@ -119,4 +119,7 @@ def seed_all() -> dict:
     usernames = seed_accounts(authority)
     products = seed_products(authority)
     scoring = seed_scoring(authority)
+    from evaluations.reminders import seed_notifications
+
+    seed_notifications()
     return {"authority": authority, "year": year, "usernames": usernames, "products": products, "scoring": scoring}

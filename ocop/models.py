@@ -182,3 +182,95 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name} @ {self.seen_at}"
+
+
+# ---------------------------------------------------------------------------
+# Notifications: the outbox (decisions.md 22). Every reminder or notice is first a row here, written in the
+# transaction of the event that causes it; workers claim a row before sending it.
+# ---------------------------------------------------------------------------
+class NotificationKind(models.TextChoices):
+    COMMUNE_DEADLINE = "commune-deadline", _("Commune deadline")
+    SCORING_DEADLINE = "scoring-deadline", _("Scoring deadline")
+    CERTIFICATE_EXPIRY = "certificate-expiry", _("Certificate expiry")
+    CEREMONY = "ceremony", _("Ceremony")
+    DOSSIER_RETURNED = "dossier-returned", _("Dossier returned for supplement")
+
+
+class NotificationChannel(models.TextChoices):
+    IN_APP = "in_app", _("In the application")
+    EMAIL = "email", _("Email")
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Delivered")
+    FAILED = "failed", _("Sending failed")
+    SKIPPED = "skipped", _("Not sent: no email address")
+
+
+class NotificationQuerySet(models.QuerySet):
+    def inbox_of(self, user, now=None):
+        """The in-app notifications a user can read: their own, once due."""
+        return self.filter(recipient=user, channel=NotificationChannel.IN_APP, due_at__lte=now or timezone.now())
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def ready_to_send(self, now=None):
+        """Rows a sender may try now (the claim decides who actually sends)."""
+        return self.filter(status=NotificationStatus.PENDING, next_attempt_at__lte=now or timezone.now())
+
+
+class Notification(models.Model):
+    """One message to one person on one channel: the outbox row.
+
+    ``dedup_key`` names the event ("scoring-deadline:12:2026-12-01:3:45"); with the channel it is unique, so a scan
+    that runs twice, or two workers, never create or send the same message twice. ``context`` holds plain values
+    (names, ISO dates, a path) from which the subject and body are rendered in the reader's language.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=NotificationChannel.choices)
+    subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    dedup_key = models.CharField(_("de-duplication key"), max_length=200)
+    context = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    due_at = models.DateTimeField(_("due"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    address = models.CharField(_("address"), max_length=254, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-due_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["dedup_key", "channel"], name="notification_once_per_key_channel"),
+        ]
+        indexes = [
+            # The notification centre and the unread badge: a user's in-app rows, newest first.
+            models.Index(fields=["recipient", "channel", "-due_at"], name="notification_inbox"),
+            # The sender's sweep: pending rows whose next attempt is due.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="notification_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.recipient_id} ({self.get_channel_display()}, {self.status})"

@@ -13,3 +13,31 @@ def record_heartbeat(name: str = "worker") -> None:
     updated = Heartbeat.objects.filter(name=name).update(seen_at=timezone.now(), count=F("count") + 1)
     if not updated:
         Heartbeat.objects.get_or_create(name=name, defaults={"seen_at": timezone.now(), "count": 1})
+
+
+# ---------------------------------------------------------------------------
+# Notifications (ocop/notify.py holds the logic; these are the thin Celery entry points).
+# ---------------------------------------------------------------------------
+@shared_task(name="ocop.tasks.deliver_notification")
+def deliver_notification(notification_id: int) -> str:
+    """Claim and send one outbox row. A failure is recorded on the row with its next attempt (back-off); the
+    ``send_pending_notifications`` sweep makes that attempt, so nothing is retried blindly by Celery."""
+    from ocop import notify
+
+    return notify.deliver(notification_id)
+
+
+@shared_task(name="ocop.tasks.send_pending_notifications")
+def send_pending_notifications() -> dict:
+    """Beat, every few minutes: send every due pending row (new ones Redis lost, and retries)."""
+    from ocop import notify
+
+    return notify.send_pending()
+
+
+@shared_task(name="ocop.tasks.scan_deadlines")
+def scan_deadlines() -> dict:
+    """Beat, hourly: create the reminders due now (the rows queue their own delivery once committed)."""
+    from evaluations import reminders
+
+    return reminders.scan()

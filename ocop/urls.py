@@ -23,3 +23,16 @@ urlpatterns = [
 
 handler403 = "ocop.views.error_403"
 handler404 = "ocop.views.error_404"
+
+# Notifications: the centre of each user's own notifications, and the district office's outbox.
+from ocop import views_notifications  # noqa: E402
+
+urlpatterns += [
+    path("thong-bao/", views_notifications.notification_list, name="notifications"),
+    path("thong-bao/da-doc-het/", views_notifications.notifications_mark_all_read, name="notifications_mark_all_read"),
+    path("thong-bao/<int:pk>/", views_notifications.notification_detail, name="notification_detail"),
+    path("thong-bao/<int:pk>/mo/", views_notifications.notification_open, name="notification_open"),
+    path("thong-bao/<int:pk>/da-doc/", views_notifications.notification_mark_read, name="notification_mark_read"),
+    path("hop-thu-di/", views_notifications.outbox, name="outbox"),
+    path("hop-thu-di/<int:pk>/gui-lai/", views_notifications.outbox_retry, name="outbox_retry"),
+]

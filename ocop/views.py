@@ -28,6 +28,7 @@ AUDITABLE_MODELS = {
     "products.producer",
     "products.product",
     "products.dossier",
+    "evaluations.certificate",
 }
 
 
@@ -63,6 +64,7 @@ def home(request):
         "is_commune": Role.COMMUNE_OFFICIAL in roles,
         "commune_count": Commune.objects.count() if rules.can(user, "commune.list") else None,
         "dossier_counts": _dossier_counts(user) if rules.can(user, "dossier.list") else None,
+        "sheets_to_score": _sheets_to_score(user) if rules.can(user, "scoring.my_sheets") else None,
     }
     return render(request, "ocop/home.html", context)
 
@@ -75,6 +77,15 @@ def _dossier_counts(user):
     rows = Dossier.objects.visible_to(user).values("status").annotate(n=Count("id")).order_by()
     counts = {row["status"]: row["n"] for row in rows}
     return [{"status": status, "label": status.label, "count": counts.get(status.value, 0)} for status in DossierStatus]
+
+
+def _sheets_to_score(user) -> int:
+    from evaluations.enums import RoundStage, SheetStatus
+    from evaluations.models import ScoreSheet
+
+    return ScoreSheet.objects.filter(
+        member__user=user, status=SheetStatus.DRAFT, dossier__round__stage=RoundStage.SCORING
+    ).count()
 
 
 @login_required

@@ -596,7 +596,8 @@ def seed_rounds(authority: Authority) -> dict:
         number=scoring_number,
         defaults={
             "commune_deadline": today - datetime.timedelta(days=10),
-            "district_deadline": today + datetime.timedelta(days=10),
+            # Three days left: the members who have not submitted see the scoring-deadline reminder.
+            "district_deadline": today + datetime.timedelta(days=3),
         },
     )
     current, _ = Round.objects.update_or_create(

@@ -293,6 +293,9 @@ def return_dossier(dossier, *, by, comments: list[tuple[str, str]], now=None) ->
     dossier.save(update_fields=["status", "updated_at"])
     note = "\n".join(f"{checklist.BY_CODE[i].label if i else _('Whole dossier')}: {t}" for i, t in comments)
     audit.record(dossier, "dossier.returned", by=by, changes={"status": [old, dossier.status]}, note=note, at=now)
+    from evaluations.reminders import notify_dossier_returned  # outbox rows commit (or roll back) with the return
+
+    notify_dossier_returned(dossier, now=now)
     return True
 
 

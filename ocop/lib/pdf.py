@@ -101,3 +101,11 @@ def pdf_response(pdf_bytes: bytes, filename: str, *, inline: bool = False) -> Ht
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"  # names and scores: no copies in shared caches
     return response
+
+
+def qr_svg(data: str, *, border: int = 2) -> str:
+    """A QR code (segno, error correction M) as an inline ``<svg>`` element for a printout: its size is set by the
+    template's CSS (the viewBox keeps the modules square). Text only: WeasyPrint draws it as vectors."""
+    import segno
+
+    return segno.make(data, error="m", micro=False).svg_inline(scale=1, border=border, dark="#000", light="#fff")

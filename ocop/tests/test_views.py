@@ -118,7 +118,7 @@ def test_commune_list_query_count_does_not_grow(
         make_user(Role.COMMUNE_OFFICIAL, commune=c)
     client = client_for(district_officer)
     client.get(reverse("communes"))  # warm the session
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(reverse("communes"))
     assert len(response.context["communes"]) == item_count
 
@@ -257,3 +257,20 @@ def test_unknown_page_is_a_friendly_vietnamese_404(client_for, district_officer)
     response = client_for(district_officer).get("/khong-co-trang-nay/")
     assert response.status_code == 404
     assert "Không tìm thấy trang" in response.content.decode()
+
+
+def test_home_counts_the_members_open_sheets(client_for, make_user, authority):
+    from evaluations.enums import RoundStage
+    from evaluations.models import CouncilMember, ScoreSheet
+    from ocop.enums import Role
+    from products.tests.factories import CriteriaSetFactory, DossierFactory, RoundFactory
+
+    member = make_user(Role.COUNCIL_MEMBER, username="tv-home")
+    round_ = RoundFactory(year__authority=authority, stage=RoundStage.SCORING)
+    seat = CouncilMember.objects.create(round=round_, user=member)
+    for _ in range(2):
+        dossier = DossierFactory(round=round_, product__producer__commune__authority=authority)
+        ScoreSheet.objects.create(dossier=dossier, member=seat, criteria_set=CriteriaSetFactory())
+    response = client_for(member).get(reverse("home"))
+    assert response.context["sheets_to_score"] == 2
+    assert "phiếu chấm đang chờ bạn" in response.content.decode()

@@ -132,7 +132,7 @@ def test_rounds(seeded):
     scoring = Round.objects.get(year=current_year, number=scoring_number)
     assert (scoring.commune_deadline, scoring.district_deadline) == (
         today - datetime.timedelta(days=10),
-        today + datetime.timedelta(days=10),
+        today + datetime.timedelta(days=3),
     )
     current = Round.objects.get(year=current_year, commune_deadline=today + datetime.timedelta(days=21))
     assert current.number == open_number

@@ -1,0 +1,727 @@
+"""Certificates (decisions 13-17): issuing a round's certificates in one batch, re-issuing, recording a higher
+level's certificate, inspections, revocation; the certificate's PDF; the expiry and ceremony lists.
+
+Every state change is one function here: it checks the rule and the state, locks the row, saves, writes the audit
+row in the same transaction and queues side effects after commit. A repeated request returns False.
+
+Numbers come from ``CertificateSequence`` (one row per authority and year, locked while a number is taken, in the
+transaction that creates the certificate), so concurrent issuing gives consecutive numbers with no gap. The PDF is
+rendered once, outside that lock, and stored with its SHA-256 (``store_certificate_pdf``); a stored file is never
+replaced. Nothing here takes a request.
+"""
+
+import datetime
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from kombu.exceptions import KombuError
+
+from evaluations.enums import (
+    BATCH_ACTIVE,
+    EXPIRY_BUCKETS,
+    BatchStatus,
+    CertificateKind,
+    CertificateStatus,
+    InspectionResult,
+    RevocationGround,
+)
+from evaluations.models import (
+    Certificate,
+    CertificateSequence,
+    Inspection,
+    IssuingBatch,
+    ProgrammeYear,
+    Recognition,
+    RecognitionDecision,
+    Round,
+    add_months,
+)
+from ocop import audit, rules
+from ocop.lib.pdf import qr_svg, render_pdf
+from ocop.lib.search import folded
+
+logger = logging.getLogger(__name__)
+# Publishing to a broker that is down or unreachable (not errors of a task run eagerly, which propagate).
+BROKER_ERRORS = (KombuError, OSError)
+
+audit.register_actions(
+    {
+        "certificate.issued": gettext_lazy("Issued the certificate"),
+        "certificate.reissued": gettext_lazy("Re-issued the certificate (new version)"),
+        "certificate.superseded": gettext_lazy("Replaced by a new version"),
+        "certificate.file_stored": gettext_lazy("Stored the certificate's file"),
+        "certificate.recorded": gettext_lazy("Recorded a certificate issued by another level"),
+        "certificate.revoked": gettext_lazy("Revoked the certificate"),
+        "certificate.inspected": gettext_lazy("Recorded an inspection"),
+        "certificate.batch_started": gettext_lazy("Started issuing the round's certificates"),
+        "certificate.batch_finished": gettext_lazy("Finished issuing the round's certificates"),
+        "certificate.batch_failed": gettext_lazy("Issuing the round's certificates stopped with an error"),
+    }
+)
+audit.register_value_labels("revocation_ground", dict(RevocationGround.choices))
+audit.register_value_labels("inspection_result", dict(InspectionResult.choices))
+audit.register_value_labels("certificate_status", dict(CertificateStatus.choices))
+# Labels of the derived values these functions record (the model fields have their verbose names).
+audit.EXTRA_FIELD_LABELS.update(
+    {
+        "inspection_result": gettext_lazy("inspection result"),
+        "certificate_status": gettext_lazy("certificate status"),
+        "superseded_by": gettext_lazy("replaced by"),
+        "certificates": gettext_lazy("certificates"),
+    }
+)
+
+PDF_TEMPLATE = "pdf/certificate.html"
+
+
+def _require(user, action, obj=None):
+    if not rules.can(user, action, obj):
+        raise PermissionDenied
+
+
+def _today(now=None) -> datetime.date:
+    return timezone.localdate(now or timezone.now())
+
+
+def _lock(certificate) -> Certificate:
+    return (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related("product__commune", "authority")
+        .get(pk=certificate.pk)
+    )
+
+
+# ---------------------------------------------------------------------------------------------------- numbers
+def format_number(authority, seq: int, year: int) -> str:
+    """The number as the authority's format says (setting, decision 13), e.g. ``001/GCN-LN-2024``."""
+    try:
+        return authority.certificate_number_format.format(seq=seq, authority=authority.code, year=year)
+    except (KeyError, IndexError, ValueError, AttributeError) as error:
+        raise ValidationError(
+            _(
+                "The certificate number format “%(format)s” in the programme settings is not valid; use {seq}, "
+                "{authority} and {year}, e.g. {seq:03d}/GCN-{authority}-{year}."
+            ),
+            params={"format": authority.certificate_number_format},
+        ) from error
+
+
+def allocate_number(authority, year: int) -> tuple[int, str]:
+    """The next (sequence, number) of the authority's year. Call it inside the transaction that saves the
+    certificate: the sequence row stays locked until that transaction ends, and a rollback gives the number back."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("allocate_number must run inside the issuing transaction.")
+    # INSERT … ON CONFLICT DO NOTHING: two first issuers of a year do not both try to create the row.
+    CertificateSequence.objects.bulk_create(
+        [CertificateSequence(authority=authority, year=year)], ignore_conflicts=True
+    )
+    sequence = CertificateSequence.objects.select_for_update().get(authority=authority, year=year)
+    sequence.last += 1
+    number = format_number(authority, sequence.last, year)
+    sequence.save(update_fields=["last"])
+    return sequence.last, number
+
+
+# ---------------------------------------------------------------------------------------------------- issuing
+def full_address(producer) -> str:
+    commune = producer.commune
+    authority = commune.authority
+    return _("%(address)s, %(commune)s, %(district)s district, %(province)s province") % {
+        "address": producer.address,
+        "commune": commune,
+        "district": authority.short_name,
+        "province": authority.province,
+    }
+
+
+def _printed_facts(recognition: Recognition) -> dict:
+    """What the certificate prints, copied from the recognition as it stands now (in the programme's language)."""
+    decision = recognition.decision
+    product = recognition.dossier.product
+    authority = decision.round.year.authority
+    criteria_set = product.criteria_set
+    with translation.override(settings.LANGUAGE_CODE):
+        address = full_address(product.producer)
+    return {
+        "kind": CertificateKind.ISSUED,
+        "authority": authority,
+        "recognition": recognition,
+        "product": product,
+        "criteria_set": criteria_set,
+        "decision_number": decision.number,
+        "decision_date": decision.date,
+        "product_name": product.name,
+        "producer_name": product.producer.name,
+        "producer_address": address,
+        "product_group": f"{criteria_set.code}. {criteria_set.name}",
+        "star": recognition.star,
+        "valid_until": decision.valid_until,
+        "issuer": authority.name,
+        "signatory": decision.signed_by,
+    }
+
+
+def _load_recognition(recognition) -> Recognition:
+    """Lock the recognition (one issuer at a time per product) and load what the certificate prints."""
+    Recognition.objects.select_for_update().filter(pk=recognition.pk).first()
+    return Recognition.objects.select_related(
+        "decision__round__year__authority",
+        "dossier__product__producer__commune__authority",
+        "dossier__product__criteria_set",
+    ).get(pk=recognition.pk)
+
+
+def _check_issue_date(issued_on: datetime.date, decision: RecognitionDecision, today: datetime.date):
+    if issued_on < decision.date:
+        raise ValidationError(
+            _("A certificate cannot be dated before its decision (%(date)s)."),
+            params={"date": date_format(decision.date, "SHORT_DATE_FORMAT")},
+        )
+    if issued_on > today:
+        raise ValidationError(_("The issue date cannot be in the future."))
+
+
+def _create(facts: dict, *, by, issued_on, now, batch=None, version=1, previous=None, reason="") -> Certificate:
+    seq, number = allocate_number(facts["authority"], issued_on.year)
+    return Certificate.objects.create(
+        **facts,
+        number=number,
+        year=issued_on.year,
+        sequence=seq,
+        version=version,
+        previous=previous,
+        issued_on=issued_on,
+        issued_at=now,
+        issued_by=by,
+        batch=batch,
+        reissue_reason=reason,
+    )
+
+
+@transaction.atomic
+def issue_certificate(recognition, *, by, issued_on=None, batch=None, now=None):
+    """Issue the certificate of one recognised product; returns it, or False when the product already has one.
+
+    The file is not rendered here (the number's lock would be held meanwhile): ``store_certificate_pdf`` does it.
+    """
+    _require(by, "certificate.issue", recognition)
+    now = now or timezone.now()
+    recognition = _load_recognition(recognition)
+    live = Certificate.objects.filter(recognition=recognition, superseded_at__isnull=True).first()
+    if live is not None:
+        if live.revoked_at:
+            raise ValidationError(
+                _("The certificate %(number)s of “%(product)s” was revoked; it is not issued again."),
+                params={"number": live.number, "product": live.product_name},
+            )
+        return False
+    issued_on = issued_on or _today(now)
+    _check_issue_date(issued_on, recognition.decision, _today(now))
+    certificate = _create(_printed_facts(recognition), by=by, issued_on=issued_on, now=now, batch=batch)
+    audit.record(
+        certificate,
+        "certificate.issued",
+        by=by,
+        changes={"number": [None, certificate.number], "star": [None, certificate.star]},
+        at=now,
+    )
+    return certificate
+
+
+@transaction.atomic
+def reissue_certificate(certificate, *, by, reason: str, now=None):
+    """A new version with a new number (the facts as they stand now, the same decision and validity); the old one
+    stays, marked superseded (decision 15). Returns the new version, or False if this one was already replaced."""
+    _require(by, "certificate.issue", certificate)
+    now = now or timezone.now()
+    old = _lock(certificate)
+    if old.superseded_at:
+        return False
+    if old.kind != CertificateKind.ISSUED:
+        raise ValidationError(_("A certificate issued by another level is re-issued by that level, not here."))
+    if old.revoked_at:
+        raise ValidationError(_("A revoked certificate cannot be re-issued."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for re-issuing (e.g. a corrected producer name).")})
+    recognition = _load_recognition(old.recognition)
+    old.superseded_at = now
+    old.save(update_fields=["superseded_at"])  # first: one live version per recognition (database constraint)
+    new = _create(
+        _printed_facts(recognition),
+        by=by,
+        issued_on=_today(now),
+        now=now,
+        version=old.version + 1,
+        previous=old,
+        reason=reason,
+    )
+    audit.record(old, "certificate.superseded", by=by, changes={"superseded_by": [None, new.number]}, at=now)
+    audit.record(
+        new,
+        "certificate.reissued",
+        by=by,
+        changes={"number": [old.number, new.number], "version": [old.version, new.version]},
+        note=reason,
+        at=now,
+    )
+    transaction.on_commit(lambda: queue_render(new.pk), robust=True)
+    return new
+
+
+def queue_render(certificate_id: int) -> None:
+    """Ask a worker to render and store a certificate's PDF (the download renders it if this never runs)."""
+    from evaluations.tasks import render_certificate
+
+    try:
+        render_certificate.apply_async(kwargs={"certificate_id": certificate_id})
+    except BROKER_ERRORS as error:  # broker down: the file is rendered on the first download instead
+        logger.warning("Could not queue certificate %s for rendering (%s).", certificate_id, error.__class__.__name__)
+
+
+# ---------------------------------------------------------------------------------------------------- the PDF
+def verification_url(code: str) -> str:
+    """The absolute address of the public verification page, printed on the certificate and in its QR code."""
+    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("evaluations:verify", args=[code])
+
+
+def signatory_parts(signatory: str) -> tuple[str, str]:
+    """'Lê Văn Thành – Phó Chủ tịch UBND huyện' → ('Phó Chủ tịch UBND huyện', 'Lê Văn Thành')."""
+    for separator in (" – ", " - ", ", "):
+        if separator in signatory:
+            name, title = signatory.split(separator, 1)
+            return title.strip(), name.strip()
+    return "", signatory.strip()
+
+
+def certificate_context(certificate: Certificate) -> dict:
+    from evaluations.printouts import place_and_date
+
+    authority = certificate.authority
+    url = verification_url(certificate.code)
+    title, name = signatory_parts(certificate.signatory)
+    return {
+        "title": _("OCOP product certificate"),
+        "certificate": certificate,
+        "authority": authority,
+        "verify_url": url,
+        "qr": qr_svg(url),
+        "stars": "★" * certificate.star,
+        "signed_place_date": place_and_date(authority, certificate.issued_on),
+        "signatory_title": title,
+        "signatory_name": name,
+        "decision_date": date_format(certificate.decision_date, "SHORT_DATE_FORMAT"),
+        "valid_until": date_format(certificate.valid_until, "SHORT_DATE_FORMAT"),
+        "issued_on": date_format(certificate.issued_on, "SHORT_DATE_FORMAT"),
+    }
+
+
+def certificate_pdf(certificate: Certificate) -> bytes:
+    """The certificate's PDF, in the programme's language whatever the reader's (it is stored once)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_pdf(PDF_TEMPLATE, certificate_context(certificate))
+
+
+def certificate_filename(certificate: Certificate) -> str:
+    from ocop.lib.text import vn_slugify
+
+    extension = "pdf" if certificate.content_type in ("", "application/pdf") else certificate.file.name.rsplit(".")[-1]
+    return f"gcn-{vn_slugify(certificate.number)}.{extension}"
+
+
+def store_certificate_pdf(certificate, *, by=None) -> bool:
+    """Render an issued certificate's PDF and store it once with its SHA-256; False when a file is already stored.
+
+    Rendering happens before the row is locked; if two workers render at once, the first to lock stores its file.
+    """
+    certificate = Certificate.objects.select_related("authority").get(pk=certificate.pk)
+    if certificate.file or certificate.kind != CertificateKind.ISSUED:
+        return False
+    content = certificate_pdf(certificate)
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if locked.file:
+            return False
+        digest = hashlib.sha256(content).hexdigest()
+        locked.file.save(f"{certificate.code}.pdf", ContentFile(content), save=False)
+        locked.sha256 = digest
+        locked.size = len(content)
+        locked.content_type = "application/pdf"
+        locked.save(update_fields=["file", "sha256", "size", "content_type"])
+        audit.record(locked, "certificate.file_stored", by=by, changes={"sha256": [None, digest]})
+    return True
+
+
+# ---------------------------------------------------------------------------------------------------- batches
+def pending_recognitions(round_):
+    """The round's recognitions without a live certificate (a revoked certificate counts: it is not re-issued)."""
+    live = Certificate.objects.filter(recognition=OuterRef("pk"), superseded_at__isnull=True)
+    return (
+        Recognition.objects.filter(decision__round=round_)
+        .exclude(Exists(live))
+        .order_by(folded("dossier__product__name"), "pk")  # Vietnamese order: Đ with D, not after Z
+    )
+
+
+@transaction.atomic
+def start_issuing(round_, *, by, issued_on=None, now=None):
+    """Queue the issuing of every certificate of the round's decision; returns the batch, or False when there is
+    nothing to issue or a batch is already under way (a queued batch whose task never started is queued again)."""
+    _require(by, "certificate.issue", round_)
+    now = now or timezone.now()
+    round_ = Round.objects.select_for_update().select_related("year__authority").get(pk=round_.pk)
+    decision = RecognitionDecision.objects.filter(round=round_).first()
+    if decision is None:
+        raise ValidationError(_("Record the round's recognition decision before issuing certificates."))
+    active = IssuingBatch.objects.filter(round=round_, status__in=BATCH_ACTIVE).first()
+    if active is not None:
+        if active.status == BatchStatus.QUEUED and now - active.created_at > datetime.timedelta(minutes=5):
+            transaction.on_commit(lambda: queue_batch(active.pk), robust=True)
+        return False
+    total = pending_recognitions(round_).count()
+    if not total:
+        return False
+    issued_on = issued_on or _today(now)
+    _check_issue_date(issued_on, decision, _today(now))
+    batch = IssuingBatch.objects.create(round=round_, total=total, started_by=by, created_at=now, issue_date=issued_on)
+    audit.record(
+        round_,
+        "certificate.batch_started",
+        by=by,
+        changes={"certificates": [None, total]},
+        at=now,
+    )
+    transaction.on_commit(lambda: queue_batch(batch.pk), robust=True)
+    return batch
+
+
+def queue_batch(batch_id: int) -> None:
+    from evaluations.tasks import issue_batch
+
+    try:
+        issue_batch.apply_async(kwargs={"batch_id": batch_id})
+    except BROKER_ERRORS as error:  # broker down: the batch stays queued; starting again re-queues it
+        logger.warning("Could not queue issuing batch %s (%s).", batch_id, error.__class__.__name__)
+
+
+def run_issuing_batch(batch_id: int, *, now=None) -> bool:
+    """The task's work: claim the batch (a repeated task does nothing), issue and store each pending certificate,
+    counting progress as it goes. A failure stops the batch with its error; what was issued stays issued."""
+    claimed = IssuingBatch.objects.filter(pk=batch_id, status=BatchStatus.QUEUED).update(
+        status=BatchStatus.RUNNING, started_at=now or timezone.now()
+    )
+    if not claimed:
+        return False
+    batch = IssuingBatch.objects.select_related("round", "started_by").get(pk=batch_id)
+    try:
+        for recognition in list(pending_recognitions(batch.round)):
+            certificate = issue_certificate(
+                recognition, by=batch.started_by, issued_on=batch.issue_date, batch=batch, now=now
+            )
+            if certificate:
+                store_certificate_pdf(certificate, by=batch.started_by)
+                IssuingBatch.objects.filter(pk=batch_id).update(done=F("done") + 1)
+    except Exception as error:
+        logger.exception("Issuing batch %s failed.", batch_id)
+        message = "; ".join(error.messages) if isinstance(error, ValidationError) else error.__class__.__name__
+        _finish_batch(batch_id, BatchStatus.FAILED, error=message, now=now)
+        return False
+    _finish_batch(batch_id, BatchStatus.DONE, now=now)
+    return True
+
+
+@transaction.atomic
+def _finish_batch(batch_id: int, status: str, *, error: str = "", now=None) -> None:
+    now = now or timezone.now()
+    batch = (
+        IssuingBatch.objects.select_for_update(of=("self",))
+        .select_related("round__year", "started_by")
+        .get(pk=batch_id)
+    )
+    batch.status = status
+    batch.error = error
+    batch.finished_at = now
+    batch.save(update_fields=["status", "error", "finished_at"])
+    action = "certificate.batch_finished" if status == BatchStatus.DONE else "certificate.batch_failed"
+    audit.record(
+        batch.round, action, by=batch.started_by, changes={"certificates": [None, batch.done]}, note=error, at=now
+    )
+
+
+# ---------------------------------------------------------------------------------------------------- recorded
+@transaction.atomic
+def record_certificate(
+    product,
+    *,
+    number: str,
+    issued_on: datetime.date,
+    issuer: str,
+    star: int,
+    scan,
+    by,
+    decision_number: str = "",
+    valid_until: datetime.date | None = None,
+    now=None,
+):
+    """Record a certificate issued by a higher level (decision 14) with its scanned file; returns it, or False
+    when the same number from the same issuer is already recorded for the product."""
+    from products.models import Product
+    from products.uploads import check_upload
+
+    _require(by, "certificate.record", product)
+    now = now or timezone.now()
+    product = (
+        Product.objects.select_for_update(of=("self",))
+        .select_related("producer__commune__authority", "criteria_set", "commune")
+        .get(pk=product.pk)
+    )
+    number, issuer = (number or "").strip(), (issuer or "").strip()
+    errors = {}
+    if not number:
+        errors["number"] = _("Enter the certificate's number.")
+    if not issuer:
+        errors["issuer"] = _("Enter who issued the certificate (e.g. UBND tỉnh Bắc Giang).")
+    if star not in (3, 4, 5):
+        errors["star"] = _("A certificate recognises 3, 4 or 5 stars.")
+    if issued_on > _today(now):
+        errors["issued_on"] = _("The date cannot be in the future.")
+    if valid_until is not None and valid_until <= issued_on:
+        errors["valid_until"] = _("The certificate must be valid after the date it was issued.")
+    if scan is None:
+        errors["scan"] = _("Attach the scanned certificate (PDF, JPEG or PNG).")
+    if errors:
+        raise ValidationError(errors)
+    content_type, digest = check_upload(scan)
+    if content_type not in ("application/pdf", "image/jpeg", "image/png"):
+        raise ValidationError({"scan": _("The scan must be a PDF, JPEG or PNG file.")})
+    recorded = Certificate.objects.filter(kind=CertificateKind.RECORDED, product=product, number=number, issuer=issuer)
+    if recorded.exists():
+        return False
+    authority = product.commune.authority
+    with translation.override(settings.LANGUAGE_CODE):
+        address = full_address(product.producer)
+    certificate = Certificate(
+        kind=CertificateKind.RECORDED,
+        authority=authority,
+        product=product,
+        criteria_set=product.criteria_set,
+        number=number,
+        decision_number=(decision_number or "").strip(),
+        decision_date=issued_on,
+        product_name=product.name,
+        producer_name=product.producer.name,
+        producer_address=address,
+        product_group=f"{product.criteria_set.code}. {product.criteria_set.name}",
+        star=star,
+        issued_on=issued_on,
+        valid_until=valid_until or add_months(issued_on, authority.certificate_validity_months),
+        issuer=issuer,
+        issued_at=now,
+        issued_by=by,
+        content_type=content_type,
+        size=scan.size,
+        sha256=digest,
+    )
+    certificate.file.save(scan.name, scan, save=False)
+    certificate.save()
+    audit.record(
+        certificate,
+        "certificate.recorded",
+        by=by,
+        changes={"number": [None, number], "star": [None, star], "issuer": [None, issuer]},
+        at=now,
+    )
+    return certificate
+
+
+# ---------------------------------------------------------------------------------------------------- monitoring
+@transaction.atomic
+def record_inspection(certificate, *, date, inspectors: str, findings: str, result: str, by, now=None):
+    """An inspection of a certified product; returns the record, or False for an exact repeat."""
+    _require(by, "inspection.record", certificate)
+    now = now or timezone.now()
+    certificate = _lock(certificate)
+    if certificate.superseded_at:
+        raise ValidationError(_("This version was replaced; record the inspection on the current certificate."))
+    inspectors, findings = (inspectors or "").strip(), (findings or "").strip()
+    errors = {}
+    if not inspectors:
+        errors["inspectors"] = _("Enter who inspected.")
+    if not findings:
+        errors["findings"] = _("Enter what the inspection found.")
+    if result not in InspectionResult.values:
+        errors["result"] = _("Choose the result of the inspection.")
+    if date > _today(now):
+        errors["date"] = _("The inspection date cannot be in the future.")
+    elif date < certificate.issued_on:
+        errors["date"] = _("The inspection cannot be dated before the certificate (%(date)s).") % {
+            "date": date_format(certificate.issued_on, "SHORT_DATE_FORMAT")
+        }
+    if errors:
+        raise ValidationError(errors)
+    same = {"date": date, "inspectors": inspectors, "findings": findings, "result": result}
+    if Inspection.objects.filter(certificate=certificate, **same).exists():
+        return False
+    inspection = Inspection.objects.create(certificate=certificate, recorded_by=by, recorded_at=now, **same)
+    audit.record(
+        certificate,
+        "certificate.inspected",
+        by=by,
+        changes={"inspection_result": [None, result]},
+        note=f"{date_format(date, 'SHORT_DATE_FORMAT')}: {findings}"[:2000],
+        at=now,
+    )
+    return inspection
+
+
+@transaction.atomic
+def revoke_certificate(
+    certificate, *, ground: str, decision_number: str, decision_date: datetime.date, note: str = "", by, now=None
+) -> bool:
+    """Record the decision revoking a certificate (decision 16). The public pages show it at once."""
+    _require(by, "certificate.revoke", certificate)
+    now = now or timezone.now()
+    certificate = _lock(certificate)
+    if certificate.revoked_at:
+        return False
+    if certificate.superseded_at:
+        raise ValidationError(_("This version was replaced by a newer one; revoke the current version."))
+    decision_number, note = (decision_number or "").strip(), (note or "").strip()
+    errors = {}
+    if ground not in RevocationGround.values:
+        errors["ground"] = _("Choose the ground for revocation.")
+    elif ground == RevocationGround.OTHER_DECISION and not note:
+        errors["note"] = _("Name the decision or reason when the ground is “other decision”.")
+    if not decision_number:
+        errors["decision_number"] = _("Enter the number of the revocation decision.")
+    if decision_date > _today(now):
+        errors["decision_date"] = _("The decision date cannot be in the future.")
+    elif decision_date < certificate.issued_on:
+        errors["decision_date"] = _("The decision cannot be dated before the certificate (%(date)s).") % {
+            "date": date_format(certificate.issued_on, "SHORT_DATE_FORMAT")
+        }
+    if errors:
+        raise ValidationError(errors)
+    before = certificate.status(_today(now))
+    certificate.revoked_at = now
+    certificate.revoked_on = decision_date
+    certificate.revocation_decision = decision_number
+    certificate.revocation_ground = ground
+    certificate.revocation_note = note
+    certificate.revoked_by = by
+    certificate.save(
+        update_fields=[
+            "revoked_at",
+            "revoked_on",
+            "revocation_decision",
+            "revocation_ground",
+            "revocation_note",
+            "revoked_by",
+        ]
+    )
+    audit.record(
+        certificate,
+        "certificate.revoked",
+        by=by,
+        changes={
+            "certificate_status": [str(before), CertificateStatus.REVOKED.value],
+            "revocation_ground": [None, ground],
+            "revocation_decision": [None, decision_number],
+        },
+        note=note,
+        at=now,
+    )
+    return True
+
+
+# ---------------------------------------------------------------------------------------------------- lists
+def _has_successor():
+    """A live certificate of the same product valid for longer (the product was re-evaluated and re-certified)."""
+    return Exists(
+        Certificate.objects.live().filter(product=OuterRef("product"), valid_until__gt=OuterRef("valid_until"))
+    )
+
+
+def _has_reevaluation():
+    """A re-evaluation dossier of the product opened after the certificate was issued."""
+    from products.enums import RegistrationType
+    from products.models import Dossier
+
+    return Exists(
+        Dossier.objects.filter(
+            product=OuterRef("product"),
+            registration_type=RegistrationType.REEVALUATION,
+            created_at__date__gte=OuterRef("issued_on"),
+        )
+    )
+
+
+@dataclass
+class ExpiryGroup:
+    key: str
+    label: str
+    certificates: list
+
+
+def expiry_groups(queryset, today=None) -> list[ExpiryGroup]:
+    """Live certificates that expire within 30, 60 or 120 days or have expired (and were not followed by a newer
+    one), each with ``days_left`` and ``reevaluation`` (a re-evaluation dossier exists), soonest first."""
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=EXPIRY_BUCKETS[-1])
+    rows = list(
+        queryset.live()
+        .filter(valid_until__lte=horizon)
+        .alias(successor=_has_successor())
+        .filter(successor=False)
+        .annotate(reevaluation=_has_reevaluation())
+        .select_related("product__commune")
+        .order_by("valid_until", "product_name", "pk")
+    )
+    labels = {
+        "expired": _("Expired"),
+        30: _("Expiring within 30 days"),
+        60: _("Expiring within 31 to 60 days"),
+        120: _("Expiring within 61 to 120 days"),
+    }
+    groups = {key: ExpiryGroup(str(key), labels[key], []) for key in ("expired", *EXPIRY_BUCKETS)}
+    for certificate in rows:
+        certificate.days = (certificate.valid_until - today).days
+        certificate.days_ago = -certificate.days
+        if certificate.days < 0:
+            groups["expired"].certificates.append(certificate)
+            continue
+        bucket = next(limit for limit in EXPIRY_BUCKETS if certificate.days <= limit)
+        groups[bucket].certificates.append(certificate)
+    return [groups[key] for key in (*EXPIRY_BUCKETS, "expired")]
+
+
+def ceremony_certificates(year: ProgrammeYear, until: datetime.date | None = None):
+    """Certificates to hand out at the year's ceremony, neither revoked nor replaced: those issued for the
+    recognitions of the year's rounds, and those a higher level issued during the year for products evaluated in
+    them (the province's 4★ after the district forwarded the product); up to the ceremony date. Highest star first,
+    then by commune and product."""
+    from products.models import Dossier
+
+    until = until or year.ceremony_by or datetime.date(year.year, 12, 31)
+    of_the_year = Q(kind=CertificateKind.ISSUED, recognition__decision__round__year=year) | Q(
+        Exists(Dossier.objects.filter(product=OuterRef("product"), round__year=year)),
+        kind=CertificateKind.RECORDED,
+        issued_on__year=year.year,
+    )
+    return (
+        Certificate.objects.live()
+        .filter(of_the_year, authority_id=year.authority_id, issued_on__lte=until)
+        .select_related("product__commune")
+        .order_by("-star", "product__commune__name", "product_name", "pk")
+    )

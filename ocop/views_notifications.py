@@ -1,0 +1,134 @@
+"""The notification centre (each user's own notifications) and the outbox (the district office's view of every row)."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ocop import notify, rules
+from ocop.models import Notification, NotificationChannel, NotificationKind, NotificationStatus
+from ocop.view_utils import filters_active, paginate
+
+
+def _own(request, pk) -> Notification:
+    """One of the user's own notifications; anybody else's is a 404 (its existence is not revealed)."""
+    rules.authorize(request.user, "notification.inbox")
+    return get_object_or_404(Notification.objects.inbox_of(request.user), pk=pk)
+
+
+@login_required
+def notification_list(request):
+    rules.authorize(request.user, "notification.inbox")
+    rows = Notification.objects.inbox_of(request.user).order_by("-due_at", "-id")
+    page, query = paginate(request, rows)
+    language = get_language()
+    items = [(row, notify.render_subject(row, language)) for row in page]
+    return render(request, "ocop/notifications.html", {"page": page, "query": query, "items": items})
+
+
+@login_required
+def notification_detail(request, pk):
+    row = _own(request, pk)
+    subject, body = notify.render_message(row, get_language())
+    copies = list(notify.sent_copies(row).order_by("channel"))
+    return render(
+        request,
+        "ocop/notification_detail.html",
+        {"notification": row, "subject": subject, "body": body, "copies": copies},
+    )
+
+
+@login_required
+@require_POST
+def notification_open(request, pk):
+    """Open a notification from the list: marks it read, then shows it."""
+    row = _own(request, pk)
+    notify.mark_read(row, by=request.user)
+    return redirect("notification_detail", row.pk)
+
+
+@login_required
+@require_POST
+def notification_mark_read(request, pk):
+    row = _own(request, pk)
+    notify.mark_read(row, by=request.user)
+    return redirect("notifications")
+
+
+@login_required
+@require_POST
+def notifications_mark_all_read(request):
+    count = notify.mark_all_read(by=request.user)
+    if count:
+        messages.success(request, _("All notifications are marked as read."))
+    return redirect("notifications")
+
+
+class OutboxFilterForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Recipient"), required=False)
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"), choices=[("", "---------"), *NotificationStatus.choices], required=False
+    )
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"), choices=[("", "---------"), *NotificationKind.choices], required=False
+    )
+    channel = forms.ChoiceField(
+        label=gettext_lazy("Channel"), choices=[("", "---------"), *NotificationChannel.choices], required=False
+    )
+
+
+@login_required
+def outbox(request):
+    rules.authorize(request.user, "outbox.view")
+    form = OutboxFilterForm(request.GET or None)
+    rows = Notification.objects.select_related("recipient__profile").order_by("-due_at", "-id")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            rows = rows.filter(
+                Q(recipient__username__icontains=data["q"]) | Q(recipient__profile__full_name__icontains=data["q"])
+            )
+        for name in ("status", "kind", "channel"):
+            if data[name]:
+                rows = rows.filter(**{name: data[name]})
+    totals = dict(Notification.objects.order_by().values_list("status").annotate(n=Count("id")))
+    page, query = paginate(request, rows)
+    return render(
+        request,
+        "ocop/outbox.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "filters_active": filters_active(request),
+            "totals": [(status, totals.get(status.value, 0)) for status in NotificationStatus],
+            "max_attempts": notify.MAX_ATTEMPTS,
+            "may_retry": rules.can(request.user, "outbox.retry"),
+            "retryable": {NotificationStatus.FAILED.value, NotificationStatus.SKIPPED.value},
+        },
+    )
+
+
+@login_required
+@require_POST
+def outbox_retry(request, pk):
+    rules.authorize(request.user, "outbox.view")
+    row = get_object_or_404(Notification, pk=pk)
+    try:
+        done = notify.requeue(row, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        if done:
+            messages.success(request, _("The notification is queued to be sent again."))
+        else:
+            messages.info(request, _("This notification is not waiting for a retry."))
+    query = request.POST.get("query", "")
+    return redirect(reverse("outbox") + (f"?{query}" if query else ""))
