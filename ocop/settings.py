@@ -23,6 +23,8 @@ _DEV_SECRET = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105 - d
 SECRET_KEY = env_secret("SECRET_KEY") or (_DEV_SECRET if DEBUG else None)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 DATABASE_URL = env_secret("DATABASE_URL")
+# The public address: printed in the certificates' QR codes and used in email links.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 
 if not DEBUG:
     missing = [
@@ -31,6 +33,7 @@ if not DEBUG:
             ("SECRET_KEY", SECRET_KEY),
             ("ALLOWED_HOSTS", ALLOWED_HOSTS),
             ("DATABASE_URL", DATABASE_URL),
+            ("PUBLIC_BASE_URL", PUBLIC_BASE_URL),
         )
         if not value
     ]
@@ -173,7 +176,6 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Used by the file backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend).
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "emails"))
 # The site's public address: certificates print their verification URL (and its QR code) under it.
-PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
 # ---------------------------------------------------------------------------
 # Celery: Redis broker; with no broker configured, tasks run eagerly in-process.

@@ -17,7 +17,8 @@ def _run(code_or_args, extra_env):
     environ = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k
+        not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "PUBLIC_BASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     environ.update({"DJANGO_SETTINGS_MODULE": "ocop.settings", **extra_env})
     return subprocess.run(
@@ -79,7 +80,7 @@ def test_postgres_connections_are_kept_for_60_seconds():
 def test_production_without_required_settings_stops_with_clear_message():
     result = _run(["-c", "import django; django.setup()"], {"DEBUG": "0"})
     assert result.returncode != 0
-    assert "SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL" in result.stderr
+    assert "SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, PUBLIC_BASE_URL" in result.stderr
 
 
 def test_sqlite_is_the_embedded_default(tmp_path):
@@ -100,6 +101,7 @@ def test_production_settings_pass_deploy_check():
             "SECRET_KEY": "x7#kQ9v!mZ2pL0rT8wY4nB6cF1hJ3sD5gA-uE_oI+qW=zX&yR-lucnam-ocop-2024",
             "ALLOWED_HOSTS": "ocop.lucnam.example",
             "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/ocop",
+            "PUBLIC_BASE_URL": "https://ocop.lucnam.example",
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
