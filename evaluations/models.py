@@ -410,7 +410,7 @@ class IssuingBatch(models.Model):
         constraints = [
             # One batch at a time per round: a second click while the first runs is a no-op.
             models.UniqueConstraint(
-                fields=["round"], condition=models.Q(status__in=list(BATCH_ACTIVE)), name="issuing_batch_one_active"
+                fields=["round"], condition=models.Q(status__in=sorted(BATCH_ACTIVE)), name="issuing_batch_one_active"
             ),
         ]
 

@@ -18,11 +18,14 @@ VAR_DIR = Path(env_str("OCOP_VAR_DIR", str(BASE_DIR / "var")))
 # ---------------------------------------------------------------------------
 # Core
 # ---------------------------------------------------------------------------
-DEBUG = env_bool("DEBUG", False)
+DATABASE_URL = env_secret("DATABASE_URL")
+# Development is the embedded SQLite database: with no DATABASE_URL, DEBUG defaults to on (and the site answers
+# only on localhost). A deployment names its PostgreSQL database, so DEBUG defaults to off and the production
+# settings below are required.
+DEBUG = env_bool("DEBUG", not DATABASE_URL)
 _DEV_SECRET = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105 - development only; production requires SECRET_KEY
 SECRET_KEY = env_secret("SECRET_KEY") or (_DEV_SECRET if DEBUG else None)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
-DATABASE_URL = env_secret("DATABASE_URL")
 # The public address: printed in the certificates' QR codes and used in email links.
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 

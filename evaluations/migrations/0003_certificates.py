@@ -122,7 +122,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='issuingbatch',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['running', 'queued'])), fields=('round',), name='issuing_batch_one_active'),
+            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['queued', 'running'])), fields=('round',), name='issuing_batch_one_active'),
         ),
         migrations.AddIndex(
             model_name='certificate',

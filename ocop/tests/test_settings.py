@@ -83,6 +83,23 @@ def test_production_without_required_settings_stops_with_clear_message():
     assert "SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, PUBLIC_BASE_URL" in result.stderr
 
 
+def test_a_deployment_without_debug_setting_is_production():
+    """With a PostgreSQL DATABASE_URL and no DEBUG, the required settings are enforced."""
+    result = _run(["-c", "import django; django.setup()"], {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/ocop"})
+    assert result.returncode != 0
+    assert "SECRET_KEY, ALLOWED_HOSTS, PUBLIC_BASE_URL" in result.stderr
+
+
+def test_no_environment_at_all_is_development_on_sqlite(tmp_path):
+    result = _run(
+        ["-c", "import django; django.setup(); from django.conf import settings; print(settings.DEBUG, "
+         "settings.DATABASES['default']['ENGINE'], settings.ALLOWED_HOSTS)"],
+        {"OCOP_VAR_DIR": str(tmp_path)},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True django.db.backends.sqlite3 ['127.0.0.1', 'localhost', '[::1]']"
+
+
 def test_sqlite_is_the_embedded_default(tmp_path):
     result = _run(
         ["-c", "import django; django.setup(); from django.conf import settings; print(settings.DATABASES['default'])"],
