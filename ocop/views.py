@@ -65,6 +65,7 @@ def home(request):
         "commune_count": Commune.objects.count() if rules.can(user, "commune.list") else None,
         "dossier_counts": _dossier_counts(user) if rules.can(user, "dossier.list") else None,
         "sheets_to_score": _sheets_to_score(user) if rules.can(user, "scoring.my_sheets") else None,
+        "progress": _plan_progress(year) if year is not None else None,
     }
     return render(request, "ocop/home.html", context)
 
@@ -77,6 +78,17 @@ def _dossier_counts(user):
     rows = Dossier.objects.visible_to(user).values("status").annotate(n=Count("id")).order_by()
     counts = {row["status"]: row["n"] for row in rows}
     return [{"status": status, "label": status.label, "count": counts.get(status.value, 0)} for status in DossierStatus]
+
+
+def _plan_progress(year) -> dict:
+    """Recognitions of the year's decisions against the plan's targets, in one query."""
+    from evaluations.models import Recognition
+    from products.enums import RegistrationType
+
+    return Recognition.objects.filter(decision__round__year=year, star__gte=3).aggregate(
+        new=Count("id", filter=Q(dossier__registration_type=RegistrationType.NEW)),
+        reevaluated=Count("id", filter=Q(dossier__registration_type=RegistrationType.REEVALUATION)),
+    )
 
 
 def _sheets_to_score(user) -> int:

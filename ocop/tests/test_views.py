@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ocop import audit
 from ocop.models import AuditEntry
@@ -274,3 +275,26 @@ def test_home_counts_the_members_open_sheets(client_for, make_user, authority):
     response = client_for(member).get(reverse("home"))
     assert response.context["sheets_to_score"] == 2
     assert "phiếu chấm đang chờ bạn" in response.content.decode()
+
+
+def test_home_shows_recognitions_against_the_plans_targets(client_for, district_officer, authority):
+    import datetime
+
+    from evaluations.models import ProgrammeYear, Recognition, RecognitionDecision
+    from products.tests.factories import DossierFactory, RoundFactory
+
+    year = ProgrammeYear.objects.create(
+        authority=authority, year=timezone.localdate().year, target_new_products=7, target_reevaluations=2
+    )
+    round_ = RoundFactory(year=year)
+    decision = RecognitionDecision.objects.create(
+        round=round_, number="1/QĐ", date=datetime.date.today(), signed_by="Lê Văn Thành"
+    )
+    for registration_type, star in [("moi", 3), ("moi", 3), ("danh_gia_lai", 3), ("moi", 2)]:
+        dossier = DossierFactory(round=round_, registration_type=registration_type)
+        Recognition.objects.create(decision=decision, dossier=dossier, star=star)
+    response = client_for(district_officer).get(reverse("home"))
+    assert response.context["progress"] == {"new": 2, "reevaluated": 1}
+    html = response.content.decode()
+    assert 'data-testid="progress-new">2/7<' in html
+    assert 'data-testid="progress-reevaluated">1/2<' in html
