@@ -23,7 +23,7 @@ from evaluations.enums import (
     RoundStage,
     SheetStatus,
 )
-from ocop.models import Authority
+from ocop.models import Authority, CommuneScopedQuerySet
 
 
 class ProgrammeYear(models.Model):
@@ -426,15 +426,8 @@ class IssuingBatch(models.Model):
         return 100 if not self.total else min(100, self.done * 100 // self.total)
 
 
-class CertificateQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """All for district-wide roles, their commune's products' certificates for a commune official."""
-        from ocop import rules
-
-        if rules.sees_all_communes(user):
-            return self
-        commune_id = rules.commune_id_of(user)
-        return self.filter(product__commune_id=commune_id) if commune_id else self.none()
+class CertificateQuerySet(CommuneScopedQuerySet):
+    commune_lookup = "product__commune_id"  # a certificate belongs to its product's commune
 
     def live(self):
         """Neither revoked nor replaced by a newer version (may be expired)."""

@@ -72,14 +72,25 @@ class Authority(models.Model):
     )
 
 
-class CommuneQuerySet(models.QuerySet):
+class CommuneScopedQuerySet(models.QuerySet):
+    """Rows of the communes a user may see: all for district-wide roles, their own for a commune official.
+
+    ``commune_lookup`` names the path from the row to its commune's id.
+    """
+
+    commune_lookup = "commune_id"
+
     def visible_to(self, user):
         from ocop import rules
 
         if rules.sees_all_communes(user):
             return self
         commune_id = rules.commune_id_of(user)
-        return self.filter(pk=commune_id) if commune_id else self.none()
+        return self.filter(**{self.commune_lookup: commune_id}) if commune_id else self.none()
+
+
+class CommuneQuerySet(CommuneScopedQuerySet):
+    commune_lookup = "pk"
 
 
 class Commune(models.Model):

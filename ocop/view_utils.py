@@ -34,6 +34,15 @@ def add_errors(form, error: ValidationError):
         form.add_error(None, error)
 
 
+def form_errors_as_messages(request, form) -> None:
+    """For a form posted from a button on another page: show its errors as messages there."""
+    from django.contrib import messages
+
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
 def perform(request, action, *args, done: str, already: str = "", **kwargs):
     """Call a domain function and tell the user how it went.
 

@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from ocop import notify, rules
 from ocop.models import Notification, NotificationChannel, NotificationKind, NotificationStatus
-from ocop.view_utils import filters_active, paginate
+from ocop.view_utils import filters_active, paginate, perform
 
 
 def _own(request, pk) -> Notification:
@@ -118,17 +117,15 @@ def outbox(request):
 @login_required
 @require_POST
 def outbox_retry(request, pk):
-    rules.authorize(request.user, "outbox.view")
+    rules.authorize(request.user, "outbox.retry")
     row = get_object_or_404(Notification, pk=pk)
-    try:
-        done = notify.requeue(row, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        if done:
-            messages.success(request, _("The notification is queued to be sent again."))
-        else:
-            messages.info(request, _("This notification is not waiting for a retry."))
+    perform(
+        request,
+        notify.requeue,
+        row,
+        by=request.user,
+        done=_("The notification is queued to be sent again."),
+        already=_("This notification is not waiting for a retry."),
+    )
     query = request.POST.get("query", "")
     return redirect(reverse("outbox") + (f"?{query}" if query else ""))

@@ -9,8 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import CriteriaSet, Round
-from ocop import rules
-from ocop.models import Commune
+from ocop.models import Commune, CommuneScopedQuerySet
 from products import checklist
 from products.enums import DossierStatus, Gender, ProducerKind, RegistrationType
 
@@ -22,16 +21,6 @@ registration_number_validator = RegexValidator(
     r"^[0-9A-Z][0-9A-Z\-./]{5,19}$",
     _("Enter the registration or tax number as printed: 6-20 digits or capital letters, dashes allowed."),
 )
-
-
-class CommuneScopedQuerySet(models.QuerySet):
-    """Rows of the communes a user may see: all for district roles, their own for a commune official."""
-
-    def visible_to(self, user):
-        if rules.sees_all_communes(user):
-            return self
-        commune_id = rules.commune_id_of(user)
-        return self.filter(commune_id=commune_id) if commune_id else self.none()
 
 
 class Producer(models.Model):

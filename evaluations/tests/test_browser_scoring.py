@@ -113,7 +113,9 @@ def test_members_score_secretariat_reopens_chair_approves(scoring_round, live_se
     pdf.write_bytes(response.body())
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "BIÊN BẢN TỔNG HỢP" in text.upper()
-    assert PRODUCT in text.replace("\n", " ") or "Rượu nếp cái hoa" in text
+    # Table cells wrap long names, so check one-line facts: the round, its approval and the chair.
+    assert f"{scoring_round} – kết quả được phê duyệt" in text
+    assert "Lê Văn Thành" in text
     subprocess.run(
         [
             "pdftoppm",

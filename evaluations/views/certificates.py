@@ -33,7 +33,7 @@ from ocop import audit, rules
 from ocop.lib.pdf import pdf_response, render_pdf
 from ocop.lib.search import folded, search_filter
 from ocop.models import Authority, Commune
-from ocop.view_utils import add_errors, filters_active, paginate
+from ocop.view_utils import add_errors, filters_active, form_errors_as_messages, paginate
 from products.excel import XLSX_CONTENT_TYPE
 from products.forms import DATE_WIDGET
 from products.models import Product
@@ -140,11 +140,6 @@ def _certificate(user, pk, action="certificate.view") -> Certificate:
     )
     rules.authorize(user, action, certificate)
     return certificate
-
-
-def _flash(request, error: ValidationError):
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def _dated(certificates, today):
@@ -409,14 +404,13 @@ def issue_round(request, pk):
     round_ = _round(request, pk, "certificate.issue")
     form = IssueForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_as_messages(request, form)
         return redirect("evaluations:round_certificates", pk)
     try:
         batch = domain.start_issuing(round_, by=request.user, issued_on=form.cleaned_data["issued_on"])
     except ValidationError as error:
-        _flash(request, error)
+        for message in error.messages:
+            messages.error(request, message)
     else:
         if batch:
             messages.success(

@@ -13,7 +13,7 @@ from evaluations.enums import CouncilRole, RoundStage, SheetStatus
 from evaluations.forms import ConflictForm, CouncilMemberForm, DecisionForm, MeetingForm
 from evaluations.models import CouncilMember, Round
 from ocop import audit, rules
-from ocop.view_utils import add_errors, perform
+from ocop.view_utils import add_errors, form_errors_as_messages, perform
 from products.enums import DossierStatus
 
 
@@ -168,9 +168,7 @@ def record_decision(request, pk):
             **form.cleaned_data,
         )
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_as_messages(request, form)
     return redirect("evaluations:round_detail", pk)
 
 
@@ -184,7 +182,5 @@ def set_meeting(request, pk):
         domain.set_meeting(round_, date=form.cleaned_data["date"], place=form.cleaned_data["place"], by=request.user)
         messages.success(request, _("Saved."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_as_messages(request, form)
     return redirect("evaluations:round_detail", pk)

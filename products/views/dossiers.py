@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop import audit, rules
-from ocop.view_utils import add_errors, filters_active, paginate, perform
+from ocop.view_utils import add_errors, filters_active, form_errors_as_messages, paginate, perform
 from products import domain
 from products.enums import EDITABLE_STATES, UNDER_CHECK_STATES
 from products.filters import DossierFilterForm, filter_dossiers
@@ -228,9 +228,7 @@ def dossier_extend(request, pk):
     rules.authorize(request.user, "dossier.grant_extension", dossier)
     form = ExtensionForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_as_messages(request, form)
         return redirect("products:dossier_detail", pk)
     perform(
         request,
