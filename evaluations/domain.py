@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from evaluations import scoring
+from evaluations import hooks, scoring
 from evaluations.enums import SCORING_ROLES, CouncilRole, RoundStage, SheetStatus
 from evaluations.models import (
     ConflictOfInterest,
@@ -489,6 +489,7 @@ def record_decision(round_, *, number: str, date: datetime.date, signed_by: str,
     Recognition.objects.bulk_create(
         Recognition(decision=decision, dossier_id=result.dossier_id, star=min(result.star, cap)) for result in results
     )
+    hooks.decision_recorded(decision, by=by, now=decision.recorded_at)
     audit.record(
         round_,
         "round.decision_recorded",
