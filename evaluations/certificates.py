@@ -137,6 +137,12 @@ def allocate_number(authority, year: int) -> tuple[int, str]:
 def full_address(producer) -> str:
     commune = producer.commune
     authority = commune.authority
+    if authority.is_province:  # no district tier since Decision 1489 (1 July 2025)
+        return _("%(address)s, %(commune)s, %(province)s province") % {
+            "address": producer.address,
+            "commune": commune,
+            "province": authority.province,
+        }
     return _("%(address)s, %(commune)s, %(district)s district, %(province)s province") % {
         "address": producer.address,
         "commune": commune,
@@ -165,6 +171,7 @@ def _printed_facts(recognition: Recognition) -> dict:
         "producer_name": product.producer.name,
         "producer_address": address,
         "product_group": f"{criteria_set.code}. {criteria_set.name}",
+        "product_code": recognition.product_code,
         "star": recognition.star,
         "valid_until": decision.valid_until,
         "issuer": authority.name,

@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import DecimalField, ExpressionWrapper, F, Value
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -23,6 +24,9 @@ from evaluations.models import (
     SheetRevision,
 )
 from ocop import audit, rules
+from ocop.lib.text import unaccent
+from ocop.models import Authority
+from products import hooks as product_hooks
 from products.enums import DossierStatus
 
 audit.register_actions(
@@ -192,12 +196,7 @@ def start_scoring(round_, *, by, now=None) -> bool:
     dossiers = list(_accepted_dossiers(round_))
     if not dossiers:
         raise ValidationError(_("No dossier of this round has been accepted for evaluation."))
-    unusable = sorted({str(d.product.criteria_set) for d in dossiers if not d.product.criteria_set.usable})
-    if unusable:
-        raise ValidationError(
-            _("These criteria sets must be checked against the official text first: %(sets)s"),
-            params={"sets": "; ".join(unusable)},
-        )
+    _require_usable(dossiers)
     for dossier in dossiers:
         for member in members:
             _ensure_sheet(dossier, member)
@@ -216,6 +215,7 @@ def set_assignment(dossier, members, *, by) -> bool:
     """Assign a dossier to exactly these members (all members by default at the start of scoring)."""
     _require(by, "round.manage", dossier.round)
     _require_stage(dossier.round, RoundStage.SCORING)
+    _require_usable([dossier])
     wanted = {m.pk for m in members}
     current = {s.member_id: s for s in ScoreSheet.objects.filter(dossier=dossier).select_related("member")}
     for member_id, sheet in current.items():
@@ -241,6 +241,32 @@ def set_assignment(dossier, members, *, by) -> bool:
     audit.record(dossier, "dossier.assigned", by=by, changes={"members": [before, after]})
     refresh_result(dossier)
     return True
+
+
+@product_hooks.on_dossier_accepted
+def _dossier_accepted(dossier, *, by, now):
+    """A dossier accepted into a round that is already scoring gets its sheets at once (and is refused, with the
+    acceptance, when its criteria set has not been checked: decision 12). After approval a round takes no more."""
+    round_ = Round.objects.select_for_update().get(pk=dossier.round_id)
+    if round_.stage == RoundStage.OPEN:
+        return
+    if round_.stage != RoundStage.SCORING:
+        raise ValidationError(_("The results of this round are approved; it takes no more dossiers."))
+    dossier = _accepted_dossiers(round_).get(pk=dossier.pk)
+    _require_usable([dossier])
+    for member in round_.council.filter(role__in=SCORING_ROLES):
+        _ensure_sheet(dossier, member)
+    refresh_result(dossier)
+
+
+def _require_usable(dossiers):
+    """Decision 12: no path leads to scoring on a criteria set that is unverified and not checked by staff."""
+    unusable = sorted({str(d.product.criteria_set) for d in dossiers if not d.product.criteria_set.usable})
+    if unusable:
+        raise ValidationError(
+            _("These criteria sets must be checked against the official text first: %(sets)s"),
+            params={"sets": "; ".join(unusable)},
+        )
 
 
 # ---------------------------------------------------------------------------- sheets
@@ -368,18 +394,37 @@ def reopen_sheet(sheet, *, by, reason: str, now=None) -> bool:
 
 
 # ---------------------------------------------------------------------------- results
+def quorum_base(dossier) -> tuple[set[int], int | None]:
+    """Decision 10: the round's scoring council (chair included) less the members excused for this producer by a
+    declared conflict, and the chair's seat when the chair is not excused (the chair's own sheet is required).
+    Assigning a dossier to fewer members does not shrink the base."""
+    seats = dict(
+        CouncilMember.objects.filter(round_id=dossier.round_id, role__in=SCORING_ROLES).values_list("pk", "role")
+    )
+    excused = set(
+        ConflictOfInterest.objects.filter(member_id__in=seats, producer_id=dossier.product.producer_id).values_list(
+            "member_id", flat=True
+        )
+    )
+    base = set(seats) - excused
+    chair = next((pk for pk in base if seats[pk] == CouncilRole.CHAIR), None)
+    return base, chair
+
+
 def refresh_result(dossier) -> Result:
     """Recompute a dossier's result from its submitted sheets (called inside the domain's transactions)."""
     authority = dossier.round.year.authority
     sheets = list(ScoreSheet.objects.filter(dossier=dossier).select_related("criteria_set"))
     submitted = [s for s in sheets if s.status == SheetStatus.SUBMITTED]
     sheet_def = (submitted[0] if submitted else sheets[0]).criteria_set.sheet if sheets else []
+    base, chair_id = quorum_base(dossier)
     outcome = scoring.compute(
         sheet_def,
         [s.choices for s in submitted],
-        expected_count=len(sheets),
+        expected_count=len(base),
         spread_threshold=authority.spread_threshold,
         quorum_percent=authority.quorum_percent,
+        chair_submitted=chair_id is None or any(s.member_id == chair_id for s in submitted),
     )
     result, _created = Result.objects.select_for_update().get_or_create(dossier=dossier)
     previous_flags = set(result.flags)
@@ -438,6 +483,8 @@ def approval_problems(round_) -> list[str]:
                 _("%(product)s: %(n)s of %(expected)s sheets submitted; the quorum is not reached.")
                 % {"product": name, "n": result.sheet_count, "expected": result.expected_count}
             )
+        if "chair" in result.flags:
+            problems.append(_("%(product)s: the chair's own sheet is not submitted.") % {"product": name})
         if "spread" in result.flags and not result.resolution:
             problems.append(
                 _("%(product)s: scores are %(spread)s points apart; re-score or record the reason to accept.")
@@ -446,8 +493,21 @@ def approval_problems(round_) -> list[str]:
     return problems
 
 
+def draft_sheets(round_):
+    """Sheets of accepted dossiers that their members have not submitted."""
+    return (
+        ScoreSheet.objects.filter(
+            dossier__round=round_, dossier__status=DossierStatus.ACCEPTED, status=SheetStatus.DRAFT
+        )
+        .select_related("dossier__product", "member__user__profile")
+        .order_by("member__user__username", "dossier__product__name")
+    )
+
+
 @transaction.atomic
-def approve_results(round_, *, by, now=None) -> bool:
+def approve_results(round_, *, by, drafts_confirmed: bool = False, now=None) -> bool:
+    """Scoring → results approved. Sheets still in draft are left out of every result; approving with drafts needs
+    ``drafts_confirmed`` (the chair saw them listed on the confirmation page)."""
     _require(by, "round.approve", round_)
     round_ = _lock_round(round_)
     if round_.stage == RoundStage.APPROVED:
@@ -456,6 +516,12 @@ def approve_results(round_, *, by, now=None) -> bool:
     problems = approval_problems(round_)
     if problems:
         raise ValidationError(problems)
+    drafts = draft_sheets(round_).count()
+    if drafts and not drafts_confirmed:
+        raise ValidationError(
+            _("%(n)s sheets are still drafts. Confirm on the approval page that they will not count."),
+            params={"n": drafts},
+        )
     round_.stage = RoundStage.APPROVED
     round_.approved_at = now or timezone.now()
     round_.approved_by = by
@@ -468,7 +534,11 @@ def approve_results(round_, *, by, now=None) -> bool:
 
 @transaction.atomic
 def record_decision(round_, *, number: str, date: datetime.date, signed_by: str, by, now=None) -> RecognitionDecision:
-    """The district's decision recognising the round's products at 3★ (capped at the authority's highest star)."""
+    """The authority's decision recognising the round's products at ≥ 3★ (capped at the authority's highest star),
+    each with its product code. Dated neither in the future nor before the approval; recording it twice returns
+    the first decision unchanged."""
+    from evaluations.programme import check_decision_date
+
     _require(by, "decision.record", round_)
     round_ = _lock_round(round_)
     existing = RecognitionDecision.objects.filter(round=round_).first()
@@ -478,17 +548,27 @@ def record_decision(round_, *, number: str, date: datetime.date, signed_by: str,
     number = (number or "").strip()
     if not number or not signed_by.strip():
         raise ValidationError(_("Enter the decision's number and who signed it."))
-    if date < round_.approved_at.date() - datetime.timedelta(days=1):
-        raise ValidationError(_("The decision cannot be dated before the results were approved."))
+    check_decision_date(round_, date, now)
+    authority = Authority.objects.select_for_update().get(pk=round_.year.authority_id)  # serialises product codes
     decision = RecognitionDecision.objects.create(
         round=round_, number=number, date=date, signed_by=signed_by.strip(), recorded_by=by,
         recorded_at=now or timezone.now(),
     )  # fmt: skip
-    cap = round_.year.authority.max_recognised_star
-    results = Result.objects.filter(dossier__round=round_, dossier__status=DossierStatus.ACCEPTED, star__gte=3)
-    Recognition.objects.bulk_create(
-        Recognition(decision=decision, dossier_id=result.dossier_id, star=min(result.star, cap)) for result in results
+    cap = authority.max_recognised_star
+    results = (
+        Result.objects.filter(dossier__round=round_, dossier__status=DossierStatus.ACCEPTED, star__gte=3)
+        .select_related("dossier__commune")
+        .order_by("dossier__commune__name", "dossier__product__name")
     )
+    same_year = Recognition.objects.filter(decision__round__year__authority=authority, decision__date__year=date.year)
+    used = same_year.count()
+    recognitions = []
+    for seq, result in enumerate(results, start=used + 1):
+        code = product_code(authority, result.dossier.commune, seq, date.year)
+        recognitions.append(
+            Recognition(decision=decision, dossier_id=result.dossier_id, star=min(result.star, cap), product_code=code)
+        )
+    Recognition.objects.bulk_create(recognitions)
     hooks.decision_recorded(decision, by=by, now=decision.recorded_at)
     audit.record(
         round_,
@@ -500,8 +580,28 @@ def record_decision(round_, *, number: str, date: datetime.date, signed_by: str,
     return decision
 
 
+def commune_code(commune) -> str:
+    """A commune's letters in product codes: the initials of its name without accents (Thanh Lâm → TL)."""
+    return "".join(word[0] for word in unaccent(commune.name).upper().split() if word)
+
+
+def product_code(authority, commune, seq: int, year: int) -> str:
+    """Decision 2: T-H-X-STT-Năm under Decision 148 (district tier), T-X-STT-Năm since Decision 1489."""
+    return authority.product_code_format.format(
+        province=authority.province_code or unaccent(authority.province)[:2].upper(),
+        authority=authority.code.upper(),
+        commune=commune_code(commune),
+        seq=seq,
+        year=year,
+    )
+
+
+_SCORE = DecimalField(max_digits=9, decimal_places=2)
+
+
 def forwarded_results(round_=None, authority=None):
-    """Approved results at or above the province threshold (forwarded to the province)."""
+    """Approved results that go on to the next level (decision 2a): the council's uncapped star reaches the next
+    level's star, and the exact mean (points ÷ sheets, never the 2-decimal display) reaches its threshold."""
     qs = Result.objects.filter(dossier__round__stage__in=[RoundStage.APPROVED, RoundStage.CLOSED]).select_related(
         "dossier__product__producer", "dossier__commune", "dossier__round__year__authority"
     )
@@ -509,7 +609,15 @@ def forwarded_results(round_=None, authority=None):
         qs = qs.filter(dossier__round=round_)
         authority = round_.year.authority
     if authority is not None:
-        qs = qs.filter(mean__gte=authority.province_threshold)
+        if authority.next_level_star > 5:
+            return qs.none()
+        qs = qs.filter(
+            sheet_count__gt=0,
+            star__gte=authority.next_level_star,
+            points_sum__gte=ExpressionWrapper(
+                F("sheet_count") * Value(authority.forward_threshold, output_field=_SCORE), output_field=_SCORE
+            ),
+        )
     return qs.order_by("-mean")
 
 
@@ -518,8 +626,12 @@ def record_province_result(result, *, star: int, decision: str, date: datetime.d
     _require(by, "decision.record", result.dossier.round)
     result = Result.objects.select_for_update().select_related("dossier__round__year__authority").get(pk=result.pk)
     _require_stage(result.dossier.round, RoundStage.APPROVED, RoundStage.CLOSED)
-    if result.mean is None or result.mean < result.dossier.round.year.authority.province_threshold:
-        raise ValidationError(_("Only products forwarded to the province have a province result."))
+    authority = result.dossier.round.year.authority
+    if not result.forwarded(authority):
+        raise ValidationError(
+            _("Only products forwarded to the %(level)s have its result; this one was not forwarded."),
+            params={"level": authority.next_level_name},
+        )
     if star not in (0, 3, 4, 5):
         raise ValidationError(_("The province's result is 3, 4 or 5 stars, or 0 when not recognised."))
     before = [result.province_result_star, result.province_decision]

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.enums import CouncilRole
+from evaluations.models import ProgrammeYear, Round
 from ocop.enums import Role
 from products.forms import DATE_WIDGET
 
@@ -68,3 +69,94 @@ class ReasonForm(forms.Form):
 class MeetingForm(forms.Form):
     date = forms.DateField(label=_("Council meeting"), widget=DATE_WIDGET)
     place = forms.CharField(label=_("Meeting place"), required=False)
+
+
+class ConfirmForm(forms.Form):
+    """No fields: carries the refusals of a confirmed action back to its confirmation page."""
+
+
+class ProgrammeYearForm(forms.ModelForm):
+    class Meta:
+        model = ProgrammeYear
+        fields = ("year", *ProgrammeYear.EDITABLE_FIELDS)
+        widgets = {
+            "ceremony_by": DATE_WIDGET,
+            "year": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "budget": forms.NumberInput(attrs={"inputmode": "numeric", "step": 1000000}),
+        }
+
+    def __init__(self, *args, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["year"]
+        self.fields["ceremony_by"].help_text = _("By default 15/12 of the year (the plan's ceremony date).")
+
+    def validate_unique(self):
+        """The domain function reports a duplicate year (the form has no authority to check it against)."""
+
+
+class RoundForm(forms.Form):
+    commune_deadline = forms.DateField(
+        label=_("Commune deadline"),
+        widget=DATE_WIDGET,
+        help_text=_("Communes submit dossiers until 23:59 of this day."),
+    )
+    district_deadline = forms.DateField(
+        label=_("Scoring deadline"),
+        widget=DATE_WIDGET,
+        help_text=_("Council members submit their sheets until 23:59 of this day."),
+    )
+    meeting_date = forms.DateField(label=_("Council meeting"), widget=DATE_WIDGET, required=False)
+    meeting_place = forms.CharField(label=_("Meeting place"), required=False, max_length=200)
+    copy_council_from = forms.ModelChoiceField(
+        label=_("Council"),
+        queryset=None,
+        required=False,
+        empty_label=_("Form the council later"),
+        help_text=_("Copy the members and roles of an earlier round; conflicts of interest are declared per round."),
+    )
+
+    def __init__(self, *args, year=None, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing or year is None:
+            del self.fields["copy_council_from"]
+        else:
+            self.fields["copy_council_from"].queryset = (
+                Round.objects.filter(year__authority=year.authority, council__isnull=False)
+                .select_related("year")
+                .distinct()
+                .order_by("-year__year", "-number")
+            )
+
+
+class CommuneTargetsForm(forms.Form):
+    """Two numbers per commune: new products at 3★ or more, and re-evaluations (0 and 0: no target)."""
+
+    def __init__(self, *args, communes, current: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for commune in communes:
+            new, reev = current.get(commune.pk, (0, 0))
+            attrs = {"inputmode": "numeric", "min": 0, "class": "form-control form-control-sm"}
+            new_name, reev_name = f"new_{commune.pk}", f"reev_{commune.pk}"
+            self.fields[new_name] = forms.IntegerField(
+                label=_("New products of %(commune)s") % {"commune": commune},
+                min_value=0,
+                max_value=999,
+                initial=new,
+                widget=forms.NumberInput(attrs=attrs),
+            )
+            self.fields[reev_name] = forms.IntegerField(
+                label=_("Re-evaluations of %(commune)s") % {"commune": commune},
+                min_value=0,
+                max_value=999,
+                initial=reev,
+                widget=forms.NumberInput(attrs=attrs),
+            )
+            self.rows.append((commune, self[new_name], self[reev_name]))
+
+    def targets(self) -> dict:
+        return {
+            commune: (self.cleaned_data[f"new_{commune.pk}"], self.cleaned_data[f"reev_{commune.pk}"])
+            for commune, _new, _reev in self.rows
+        }

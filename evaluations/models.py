@@ -6,9 +6,10 @@ import secrets
 import uuid
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.enums import (
@@ -26,17 +27,36 @@ from evaluations.enums import (
 from ocop.models import Authority, CommuneScopedQuerySet
 
 
+def default_ceremony(year: int) -> datetime.date:
+    """Decision 21: the certificates are handed out by 15/12 of the programme year."""
+    return datetime.date(year, 12, 15)
+
+
 class ProgrammeYear(models.Model):
-    """A year's OCOP plan: what the district set out to achieve (e.g. Lục Nam 2024)."""
+    """A year's OCOP plan: what the authority set out to achieve (e.g. Lục Nam 2024), its budget and ceremony.
+
+    Editable until it is closed; closing is one-way (``evaluations.programme.close_year``)."""
 
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="years")
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2018)])
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2018), MaxValueValidator(2100)])
     plan_reference = models.CharField(
         _("plan reference"), max_length=200, blank=True, help_text=_("Number and date of the year's plan.")
     )
     target_new_products = models.PositiveSmallIntegerField(_("target: new products at 3★ or more"), default=0)
     target_reevaluations = models.PositiveSmallIntegerField(_("target: re-evaluations"), default=0)
+    budget = models.DecimalField(
+        _("programme budget (VND)"),
+        max_digits=15,
+        decimal_places=0,
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text=_("Money for the year's programme work (propaganda, study tours, council and secretariat)."),
+    )
     ceremony_by = models.DateField(_("ceremony by"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("programme year")
@@ -48,6 +68,33 @@ class ProgrammeYear(models.Model):
 
     def __str__(self):
         return _("OCOP programme %(year)s") % {"year": self.year}
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    # Fields the year's form edits and the audit trail records.
+    EDITABLE_FIELDS = ("plan_reference", "target_new_products", "target_reevaluations", "budget", "ceremony_by")
+
+
+class CommuneTarget(models.Model):
+    """A year's targets for one commune (optional: the plan may set them for the authority only)."""
+
+    year = models.ForeignKey(ProgrammeYear, on_delete=models.CASCADE, related_name="commune_targets")
+    commune = models.ForeignKey("ocop.Commune", on_delete=models.PROTECT, related_name="targets")
+    new_products = models.PositiveSmallIntegerField(_("new products at 3★ or more"), default=0)
+    reevaluations = models.PositiveSmallIntegerField(_("re-evaluations"), default=0)
+
+    class Meta:
+        verbose_name = _("commune target")
+        verbose_name_plural = _("commune targets")
+        ordering = ["year", "commune__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "commune"], name="commune_target_once_per_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.year.year} {self.commune}"
 
 
 class CriteriaSet(models.Model):
@@ -110,8 +157,18 @@ class CriteriaSet(models.Model):
         return sum(part["max_points"] for part in self.sheet)
 
 
+# Decision 21: the 2024 plan's rounds, (commune deadline, scoring deadline) as (month, day); later rounds repeat the
+# last one's dates until the office changes them.
+DEFAULT_ROUND_DATES = [((6, 10), (6, 15)), ((10, 10), (10, 15))]
+
+
+def default_round_dates(year: int, number: int) -> tuple[datetime.date, datetime.date]:
+    (cm, cd), (sm, sd) = DEFAULT_ROUND_DATES[min(number, len(DEFAULT_ROUND_DATES)) - 1]
+    return datetime.date(year, cm, cd), datetime.date(year, sm, sd)
+
+
 class Round(models.Model):
-    """An evaluation round of a programme year, with the commune and district deadlines (decision 21)."""
+    """An evaluation round of a programme year, with the commune and scoring deadlines (decision 21)."""
 
     year = models.ForeignKey(ProgrammeYear, on_delete=models.PROTECT, related_name="rounds")
     number = models.PositiveSmallIntegerField(_("number"))
@@ -119,7 +176,7 @@ class Round(models.Model):
         _("commune deadline"), help_text=_("Dossiers must be submitted by 23:59 of this day.")
     )
     district_deadline = models.DateField(
-        _("district deadline"), help_text=_("Council members submit their sheets by 23:59 of this day.")
+        _("scoring deadline"), help_text=_("Council members submit their sheets by 23:59 of this day.")
     )
     stage = models.CharField(_("stage"), max_length=20, choices=RoundStage.choices, default=RoundStage.OPEN)
     scoring_started_at = models.DateTimeField(_("scoring started"), null=True, blank=True)
@@ -236,6 +293,20 @@ class ScoreSheet(models.Model):
     def commune(self):
         return self.dossier.commune
 
+    @property
+    def lapsed(self) -> bool:
+        """A draft left when the round's results were approved: it was never submitted and never will be."""
+        round_ = self.dossier.round
+        return self.status == SheetStatus.DRAFT and round_.stage in (RoundStage.APPROVED, RoundStage.CLOSED)
+
+    def status_text(self) -> str:
+        if self.lapsed:
+            approved = self.dossier.round.approved_at
+            return _("Not submitted (the round was approved on %(date)s)") % {
+                "date": date_format(timezone.localtime(approved), "SHORT_DATE_FORMAT") if approved else "—"
+            }
+        return self.get_status_display()
+
 
 class SheetRevision(models.Model):
     """A submitted sheet as it stood before the secretariat reopened it (decision 9: each re-score is kept)."""
@@ -274,9 +345,12 @@ class Result(models.Model):
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     resolved_at = models.DateTimeField(null=True, blank=True)
     computed_at = models.DateTimeField(default=timezone.now)
-    province_result_star = models.PositiveSmallIntegerField(_("star recognised by the province"), null=True, blank=True)
-    province_decision = models.CharField(_("province decision"), max_length=100, blank=True)
-    province_decision_date = models.DateField(_("province decision date"), null=True, blank=True)
+    # The next level's result for a forwarded product (the province's for a district, the ministry's for a province).
+    province_result_star = models.PositiveSmallIntegerField(
+        _("star recognised by the next level"), null=True, blank=True
+    )
+    province_decision = models.CharField(_("decision of the next level"), max_length=100, blank=True)
+    province_decision_date = models.DateField(_("date of that decision"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("result")
@@ -297,8 +371,22 @@ class Result(models.Model):
 
     @property
     def blocking(self) -> list[str]:
-        """Flags that still stop approval: quorum always; spread unless the chair recorded a reason."""
-        return [f for f in self.flags if f == "quorum" or (f == "spread" and not self.resolution)]
+        """Flags that still stop approval: quorum and the chair's sheet always; spread unless the chair recorded a
+        reason."""
+        return [f for f in self.flags if f in ("quorum", "chair") or (f == "spread" and not self.resolution)]
+
+    def forwarded(self, authority) -> bool:
+        """Decision 2a: the council's uncapped star reaches the next level's star with the exact mean at its
+        threshold (district → province at 4★ and 70; province → ministry at 5★ and 90)."""
+        from evaluations.scoring import reaches_next_level
+
+        return reaches_next_level(
+            self.points_sum,
+            self.sheet_count,
+            self.star,
+            next_star=authority.next_level_star,
+            threshold=authority.forward_threshold,
+        )
 
 
 class RecognitionDecision(models.Model):
@@ -333,6 +421,9 @@ class Recognition(models.Model):
     decision = models.ForeignKey(RecognitionDecision, on_delete=models.PROTECT, related_name="recognitions")
     dossier = models.OneToOneField("products.Dossier", on_delete=models.PROTECT, related_name="recognition")
     star = models.PositiveSmallIntegerField(_("star"))
+    product_code = models.CharField(
+        _("product code"), max_length=60, blank=True, help_text=_("In the authority's product code format.")
+    )
 
     class Meta:
         verbose_name = _("recognition")
@@ -496,6 +587,7 @@ class Certificate(models.Model):
     producer_name = models.CharField(_("producer"), max_length=200)
     producer_address = models.CharField(_("producer's address"), max_length=400)
     product_group = models.CharField(_("criteria set"), max_length=300, blank=True)
+    product_code = models.CharField(_("product code"), max_length=60, blank=True)
     star = models.PositiveSmallIntegerField(_("star"))
     issued_on = models.DateField(_("issue date"))
     valid_until = models.DateField(_("valid until"))

@@ -366,10 +366,7 @@ def minutes_data(round_) -> dict:
                 }
             )
         rows.append(MinutesRow(dossier, result, totals, marks))
-    threshold = authority.province_threshold
-    forwarded = sorted(
-        (r for r in rows if r.mean is not None and r.mean >= threshold), key=lambda r: (-r.mean, r.product.name)
-    )
+    forwarded = sorted((r for r in rows if r.result.forwarded(authority)), key=lambda r: (-r.mean, r.product.name))
     members = [
         {
             "member": m,
@@ -393,8 +390,10 @@ def minutes_data(round_) -> dict:
         "rows": rows,
         "failed_rows": [r for r in rows if r.failed_marks],
         "forwarded": forwarded,
-        "threshold": threshold,
-        "threshold_text": decimal_text(threshold),
+        "threshold": authority.forward_threshold,
+        "threshold_text": decimal_text(authority.forward_threshold),
+        "next_level": authority.next_level_name,
+        "next_star": authority.next_level_star,
         "chair": chair,
         "chair_name": member_name(chair) if chair else "",
         "secretary": secretary,
@@ -522,7 +521,7 @@ def minutes_xlsx(round_) -> bytes:
 
 
 def forwarded_xlsx(round_) -> bytes:
-    """The approved results at or above the province threshold, with the province's result when recorded."""
+    """The approved results forwarded to the next level (decision 2a), with its result when recorded."""
     results = list(forwarded_results(round_))
     authority = round_.year.authority
     workbook = Workbook()
@@ -531,10 +530,15 @@ def forwarded_xlsx(round_) -> bytes:
     _title_rows(
         ws,
         [
-            _("Products forwarded to the province"),
+            _("Products forwarded to the %(level)s") % {"level": authority.next_level_name},
             f"{authority.name} – {round_}",
         ],
-        [(_("Score forwarded to the province"), _Number(authority.province_threshold))],
+        [
+            (
+                _("Score forwarded to the %(level)s") % {"level": authority.next_level_name},
+                _Number(authority.forward_threshold),
+            )
+        ],
     )
     headers = [
         _("No."),

@@ -31,6 +31,24 @@ def _round_manage(user, obj):
     return has_role(user, *MANAGERS)
 
 
+@rule("year.view")
+def _year_view(user, obj):
+    """The programme years with their targets, budget and rounds."""
+    return has_role(user, *MANAGERS, Role.COUNCIL_CHAIR, Role.FINANCE)
+
+
+@rule("year.manage")
+def _year_manage(user, obj):
+    """Create a year, set its targets and budget, close it: the standing office."""
+    return has_role(user, Role.DISTRICT_OFFICE, Role.SYSADMIN)
+
+
+@rule("round.create")
+def _round_create(user, obj):
+    """Add a round to a year: the office and the council's secretariat."""
+    return has_role(user, *MANAGERS)
+
+
 @rule("criteria.view")
 def _criteria_view(user, obj):
     return has_role(user, *MANAGERS, Role.COUNCIL_CHAIR, Role.COUNCIL_MEMBER)

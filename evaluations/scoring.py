@@ -72,6 +72,7 @@ class Outcome:
     spread: int | None = None
     spread_flag: bool = False
     quorum_met: bool = False
+    chair_missing: bool = False
 
     @property
     def flags(self) -> list[str]:
@@ -80,6 +81,8 @@ class Outcome:
             flags.append("spread")
         if not self.quorum_met:
             flags.append("quorum")
+        if self.chair_missing:
+            flags.append("chair")
         return flags
 
 
@@ -128,7 +131,8 @@ def final_star(band: int, failed: list[FailedMark]) -> int:
 
 
 def quorum_met(sheet_count: int, expected_count: int, quorum_percent: int) -> bool:
-    """Decision 10: submitted sheets ≥ quorum % of the members who score the dossier (exact, no rounding)."""
+    """Decision 10: submitted sheets ≥ quorum % of the base (exact, no rounding). The base is the round's scoring
+    council less the members excused by a declared conflict, not the members the dossier happens to be assigned to."""
     if expected_count == 0 or sheet_count == 0:
         return False
     return Fraction(sheet_count, expected_count) * 100 >= quorum_percent
@@ -141,11 +145,15 @@ def compute(
     expected_count: int,
     spread_threshold: Decimal | int = 10,
     quorum_percent: int = 75,
+    chair_submitted: bool = True,
 ) -> Outcome:
-    """The result of the submitted sheets (``choice_sets``: one {criterion: points} per submitted sheet)."""
+    """The result of the submitted sheets (``choice_sets``: one {criterion: points} per submitted sheet).
+
+    ``expected_count`` is the quorum base (decision 10); ``chair_submitted`` is False while the chair (when not
+    excused) has not submitted: the chair's own sheet is required for the quorum."""
     totals = [sheet_total(sheet_def, choices) for choices in choice_sets]
     if not totals:
-        return Outcome(0, expected_count, [], None, None, None)
+        return Outcome(0, expected_count, [], None, None, None, chair_missing=not chair_submitted)
     mean = Fraction(sum(totals), len(totals))
     band = band_star(mean)
     means = criterion_means(sheet_def, choice_sets)
@@ -162,5 +170,20 @@ def compute(
         criterion_means=means,
         spread=spread,
         spread_flag=Decimal(spread) > Decimal(spread_threshold),
-        quorum_met=quorum_met(len(totals), expected_count, quorum_percent),
+        quorum_met=quorum_met(len(totals), expected_count, quorum_percent) and chair_submitted,
+        chair_missing=not chair_submitted,
     )
+
+
+def exact_mean(points_sum: int, sheet_count: int) -> Fraction | None:
+    return Fraction(points_sum, sheet_count) if sheet_count else None
+
+
+def reaches_next_level(points_sum: int, sheet_count: int, star: int | None, *, next_star: int, threshold) -> bool:
+    """Decision 2a: a product goes on to the next level when the council's star computed without this authority's
+    cap reaches that level's star (band and every mark up to it met) and the exact mean reaches the level's
+    threshold (a setting). 69.995 is not 70: the mean is compared as a fraction, never as its 2-decimal display."""
+    mean = exact_mean(points_sum, sheet_count)
+    if mean is None or star is None or next_star > 5:
+        return False
+    return star >= next_star and mean >= Fraction(Decimal(threshold))

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from evaluations.models import CODE_ALPHABET, CODE_LENGTH
-from evaluations.views import certificates, criteria, printouts, public, results, rounds, sheets
+from evaluations.views import certificates, criteria, printouts, programme, public, results, rounds, sheets
 
 
 class VerificationCodeConverter:
@@ -21,7 +21,16 @@ register_converter(VerificationCodeConverter, "code")
 app_name = "evaluations"
 
 urlpatterns = [
+    path("nam/", programme.year_list, name="year_list"),
+    path("nam/moi/", programme.year_create, name="year_create"),
+    path("nam/<int:pk>/", programme.year_detail, name="year_detail"),
+    path("nam/<int:pk>/sua/", programme.year_edit, name="year_edit"),
+    path("nam/<int:pk>/chi-tieu-xa/", programme.year_targets, name="year_targets"),
+    path("nam/<int:pk>/ket-thuc/", programme.year_close, name="year_close"),
+    path("nam/<int:pk>/them-dot/", programme.round_create, name="round_create"),
     path("dot-danh-gia/", rounds.round_list, name="round_list"),
+    path("dot-danh-gia/<int:pk>/sua/", programme.round_edit, name="round_edit"),
+    path("dot-danh-gia/<int:pk>/quyet-dinh/sua/", rounds.correct_decision, name="correct_decision"),
     path("dot-danh-gia/<int:pk>/", rounds.round_detail, name="round_detail"),
     path("dot-danh-gia/<int:pk>/hoi-dong/", rounds.council, name="council"),
     path("dot-danh-gia/<int:pk>/bat-dau-cham/", rounds.start_scoring, name="start_scoring"),

@@ -14,6 +14,7 @@ NAV_ITEMS = [
     (_("Certificates"), "evaluations:certificate_list", "certificate.list"),
 ]
 MORE_ITEMS = [
+    (_("Programme years"), "evaluations:year_list", "year.view"),
     (_("Producers"), "products:producer_list", "producer.list"),
     (_("Communes"), "communes", "commune.list"),
     (_("Criteria sets"), "evaluations:criteria_list", "criteria.confirm"),
@@ -50,3 +51,26 @@ def _items(user, path, entries):
             active = path == url if url_name == "home" else path.startswith(url)
             items.append({"label": label, "url": url, "active": active})
     return items
+
+
+def programme(request):
+    """The authority's regime words for every template: ``level`` reads "huyện" or "tỉnh" ("Nộp lên {{ level }}"),
+    ``standing_body`` the office to ask. Fetched once per request, and only by a template that uses them."""
+    authority = SimpleLazyObject(_current_authority)
+    return {
+        "programme_authority": authority,
+        "level": SimpleLazyObject(lambda: authority.level_noun if authority else _("district")),
+        "standing_body": SimpleLazyObject(lambda: _standing_body(authority)),
+    }
+
+
+def _current_authority():
+    from ocop.models import Authority
+
+    return Authority.objects.current()
+
+
+def _standing_body(authority) -> str:
+    if authority and authority.standing_body:
+        return authority.standing_body
+    return str(_("the agriculture office"))

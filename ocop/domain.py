@@ -19,6 +19,11 @@ def update_authority_settings(authority: Authority, *, by, **values) -> bool:
     if unknown:
         raise ValueError(f"Not settings fields: {sorted(unknown)}")
     authority = Authority.objects.select_for_update().get(pk=authority.pk)
+    if "level" in values and values["level"] != authority.level:
+        # A change of regime brings its defaults (highest star, product code) unless the office changed them too.
+        for name, default in authority.regime_defaults(values["level"]).items():
+            if values.get(name, getattr(authority, name)) == getattr(authority, name):
+                values[name] = default
     before = audit.snapshot(authority, values)
     for name, value in values.items():
         setattr(authority, name, value)

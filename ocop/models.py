@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ocop.enums import AuthorityLevel, UnitKind
 
@@ -18,10 +19,17 @@ class AuthorityQuerySet(models.QuerySet):
         return self.order_by("id").first()
 
 
+# Product codes of Decision 148 (T-H-X-STT-Năm) and, without the district tier since Decision 1489 (T-X-STT-Năm).
+DISTRICT_PRODUCT_CODE = "{province}-{authority}-{commune}-{seq:03d}-{year}"
+PROVINCE_PRODUCT_CODE = "{province}-{commune}-{seq:03d}-{year}"
+
+
 class Authority(models.Model):
     """The body that runs the programme and its regime settings (decisions.md 1-2, 9-10, 13)."""
 
-    name = models.CharField(_("name"), max_length=200, help_text=_("e.g. People's Committee of Lục Nam district"))
+    name = models.CharField(
+        _("name"), max_length=200, help_text=_("e.g. People's Committee of Lục Nam district, or of Bắc Ninh province")
+    )
     short_name = models.CharField(_("short name"), max_length=100)
     code = models.SlugField(_("code"), max_length=20, unique=True, help_text=_("Used in certificate numbers, e.g. LN."))
     province = models.CharField(_("province"), max_length=100)
@@ -50,6 +58,17 @@ class Authority(models.Model):
     certificate_number_format = models.CharField(
         _("certificate number format"), max_length=100, default="{seq:03d}/GCN-{authority}-{year}"
     )
+    province_code = models.CharField(
+        _("province code"), max_length=10, blank=True, help_text=_("Used in product codes, e.g. BG.")
+    )
+    product_code_format = models.CharField(
+        _("product code format"),
+        max_length=100,
+        default=DISTRICT_PRODUCT_CODE,
+        help_text=_(
+            "How a recognised product is coded: {province}, {authority}, {commune}, {seq} and {year} are replaced."
+        ),
+    )
 
     objects = AuthorityQuerySet.as_manager()
 
@@ -60,8 +79,68 @@ class Authority(models.Model):
     def __str__(self):
         return self.name
 
+    # ----------------------------------------------------------------- the regime (decisions.md 1-2a)
+    @property
+    def is_province(self) -> bool:
+        return self.level == AuthorityLevel.PROVINCE
+
+    @property
+    def level_noun(self) -> str:
+        """How the authority's tier is named in a sentence: "huyện" / "tỉnh" ("nộp lên huyện")."""
+        return str(LEVEL_NOUNS[self.level])
+
+    @property
+    def next_level_star(self) -> int:
+        """The star from which a product goes on to the next level (4★ to the province, 5★ to the ministry)."""
+        return self.max_recognised_star + 1
+
+    @property
+    def next_level(self) -> str:
+        """Where forwarded products go: the province from a district, the ministry from a province."""
+        return "ministry" if self.is_province or self.max_recognised_star >= 4 else "province"
+
+    @property
+    def next_level_name(self) -> str:
+        return str(NEXT_LEVEL_NAMES[self.next_level])
+
+    @property
+    def forward_threshold(self):
+        """The score (a setting) a product must reach to be forwarded to the next level."""
+        return self.ministry_threshold if self.next_level == "ministry" else self.province_threshold
+
+    def regime_defaults(self, level: str) -> dict:
+        """The settings a change of level implies unless the office sets them otherwise (decision 2)."""
+        if level == AuthorityLevel.PROVINCE:
+            return {"max_recognised_star": 4, "product_code_format": PROVINCE_PRODUCT_CODE}
+        return {"max_recognised_star": 3, "product_code_format": DISTRICT_PRODUCT_CODE}
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        highest = 3 if self.level == AuthorityLevel.DISTRICT else 4
+        if self.max_recognised_star and self.max_recognised_star > highest:
+            errors["max_recognised_star"] = _(
+                "A %(level)s recognises at most %(star)s★; higher stars are recognised by the next level."
+            ) % {"level": self.level_noun, "star": highest}
+        samples = {"seq": 1, "authority": self.code or "X", "year": 2026, "province": self.province_code or "T"}
+        for field in ("certificate_number_format", "product_code_format"):
+            try:
+                getattr(self, field).format(**samples, commune="X")
+            except (KeyError, IndexError, ValueError):
+                errors[field] = _(
+                    "Use only {seq}, {year}, {authority}, {province} and {commune} (e.g. {seq:03d} for 001)."
+                )
+        if errors:
+            raise ValidationError(errors)
+
     # Fields that the settings page edits and the audit trail records.
     SETTINGS_FIELDS = (
+        "level",
+        "name",
+        "short_name",
+        "province",
+        "province_code",
         "max_recognised_star",
         "province_threshold",
         "ministry_threshold",
@@ -69,7 +148,18 @@ class Authority(models.Model):
         "quorum_percent",
         "certificate_validity_months",
         "certificate_number_format",
+        "product_code_format",
     )
+
+
+LEVEL_NOUNS = {
+    AuthorityLevel.DISTRICT: pgettext_lazy("in a sentence: submit to the …", "district"),
+    AuthorityLevel.PROVINCE: pgettext_lazy("in a sentence: submit to the …", "province"),
+}
+NEXT_LEVEL_NAMES = {
+    "province": pgettext_lazy("forwarded to the …", "province"),
+    "ministry": pgettext_lazy("forwarded to the …", "ministry"),
+}
 
 
 class CommuneScopedQuerySet(models.QuerySet):

@@ -37,7 +37,7 @@ from ocop import (
     notifications_rules,  # noqa: F401 - registers the notification.* and outbox.* rules
     rules,
 )
-from ocop.models import Notification, NotificationChannel, NotificationKind, NotificationStatus
+from ocop.models import LEVEL_NOUNS, Authority, Notification, NotificationChannel, NotificationKind, NotificationStatus
 
 logger = logging.getLogger(__name__)
 
@@ -236,6 +236,9 @@ def render_subject(row: Notification, language: str | None = None) -> str:
 def _template_context(row: Notification, email_to: str) -> dict:
     context = {key: _revive(value) for key, value in row.context.items()}
     context.update(site_url=site_url(), kind=row.kind, email=bool(email_to), recipient_name=email_to)
+    # The regime's word for the authority ("huyện" / "tỉnh"), lazy so that it is rendered in the message's language.
+    authority = Authority.objects.current()
+    context.setdefault("level", LEVEL_NOUNS[authority.level] if authority else LEVEL_NOUNS["district"])
     return context
 
 

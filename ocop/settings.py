@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ocop.context_processors.navigation",
+                "ocop.context_processors.programme",
             ],
         },
     },

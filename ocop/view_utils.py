@@ -63,3 +63,43 @@ def perform(request, action, *args, done: str, already: str = "", **kwargs):
     else:
         messages.success(request, done)
     return result
+
+
+# ---------------------------------------------------------------------------------------------------- confirmation
+# One-way actions (approve results, record a decision, issue certificates, revoke, reject a dossier, close a year)
+# go through a page that says what will happen and lists what is unfinished. GET shows it; its form posts back with
+# ``confirmed=1``; a POST without it (an old button, a replayed request) shows the page again and changes nothing.
+def confirmed(request) -> bool:
+    return request.method == "POST" and request.POST.get("confirmed") == "1"
+
+
+def confirmation_page(
+    request,
+    *,
+    title,
+    consequences,
+    button,
+    cancel_url: str,
+    form=None,
+    subject: str = "",
+    unfinished=(),
+    blocking=(),
+    danger: bool = False,
+    breadcrumbs=(),
+):
+    """Render the shared confirmation page (templates/confirm.html)."""
+    from django.shortcuts import render
+
+    context = {
+        "title": title,
+        "subject": subject,
+        "consequences": list(consequences),
+        "unfinished": list(unfinished),
+        "blocking": list(blocking),
+        "form": form,
+        "button": button,
+        "danger": danger,
+        "cancel_url": cancel_url,
+        "breadcrumbs": list(breadcrumbs),
+    }
+    return render(request, "confirm.html", context)

@@ -29,6 +29,8 @@ AUDITABLE_MODELS = {
     "products.product",
     "products.dossier",
     "evaluations.certificate",
+    "evaluations.programmeyear",
+    "evaluations.round",
 }
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from ocop import audit, rules
 from ocop.lib.text import unaccent
-from products import checklist
+from products import checklist, hooks
 from products.enums import (
     EDITABLE_STATES,
     UNDER_CHECK_STATES,
@@ -33,8 +33,8 @@ audit.register_actions(
         "dossier.created": gettext_lazy("Opened dossier"),
         "dossier.verification_saved": gettext_lazy("Saved commune verification"),
         "dossier.document_added": gettext_lazy("Uploaded document"),
-        "dossier.submitted": gettext_lazy("Submitted to the district"),
-        "dossier.resubmitted": gettext_lazy("Resubmitted to the district"),
+        "dossier.submitted": gettext_lazy("Dossier submitted"),
+        "dossier.resubmitted": gettext_lazy("Dossier resubmitted"),
         "dossier.returned": gettext_lazy("Returned for supplement"),
         "dossier.accepted": gettext_lazy("Accepted for evaluation"),
         "dossier.rejected": gettext_lazy("Rejected"),
@@ -164,10 +164,15 @@ def create_dossier(*, product, round, registration_type, by, now=None) -> Dossie
     _require(by, "dossier.create", dossier)
     if Dossier.objects.filter(product=product, round=round).exists():
         raise ValidationError(_("This product already has a dossier in this round."))
+    if round.year.closed_at is not None or round.stage not in ("open", "scoring"):
+        raise ValidationError(_("This round no longer takes dossiers."))
     if dossier.deadline_passed(now):
         raise ValidationError(
-            _("The commune deadline of this round (%(date)s) has passed; ask the district for an extension."),
-            params={"date": date_format(round.commune_deadline, "SHORT_DATE_FORMAT")},
+            _("The commune deadline of this round (%(date)s) has passed; ask the %(level)s for an extension."),
+            params={
+                "date": date_format(round.commune_deadline, "SHORT_DATE_FORMAT"),
+                "level": round.year.authority.level_noun,
+            },
         )
     dossier.full_clean()
     dossier.save()
@@ -319,6 +324,7 @@ def accept_dossier(dossier, *, by, now=None) -> bool:
     dossier.decided_at = now or timezone.now()
     dossier.save(update_fields=["status", "decided_at", "updated_at"])
     audit.record(dossier, "dossier.accepted", by=by, changes={"status": [old, dossier.status]}, at=dossier.decided_at)
+    hooks.dossier_accepted(dossier, by=by, now=dossier.decided_at)  # e.g. sheets in a round already scoring
     return True
 
 

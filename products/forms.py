@@ -46,7 +46,7 @@ class ProductForm(forms.ModelForm):
             self.fields["producer"].disabled = True
             if not rules.can(user, "product.change_criteria_set", self.instance):
                 self.fields["criteria_set"].disabled = True
-                self.fields["criteria_set"].help_text = _("Only the district can change the product group.")
+                self.fields["criteria_set"].help_text = _("Only the programme office can change the product group.")
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")

@@ -124,7 +124,7 @@ class Dossier(models.Model):
     decided_at = models.DateTimeField(_("accepted or rejected"), null=True, blank=True)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     extension_until = models.DateField(
-        _("extended deadline"), null=True, blank=True, help_text=_("Granted by the district for this dossier only.")
+        _("extended deadline"), null=True, blank=True, help_text=_("Granted for this dossier only.")
     )
     # Commune verification (Mẫu 03-like report)
     raw_material_origin = models.TextField(_("origin of the raw material"), blank=True)

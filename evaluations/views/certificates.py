@@ -14,10 +14,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from evaluations import certificates as domain
 from evaluations import printouts
@@ -28,12 +29,12 @@ from evaluations.enums import (
     InspectionResult,
     RevocationGround,
 )
-from evaluations.models import Certificate, IssuingBatch, ProgrammeYear, Recognition, Round
+from evaluations.models import Certificate, CertificateSequence, IssuingBatch, ProgrammeYear, Recognition, Round
 from ocop import audit, rules
 from ocop.lib.pdf import pdf_response, render_pdf
 from ocop.lib.search import folded, search_filter
 from ocop.models import Authority, Commune
-from ocop.view_utils import add_errors, filters_active, form_errors_as_messages, paginate
+from ocop.view_utils import add_errors, confirmation_page, confirmed, filters_active, paginate
 from products.excel import XLSX_CONTENT_TYPE
 from products.forms import DATE_WIDGET
 from products.models import Product
@@ -393,38 +394,67 @@ def round_certificates(request, pk):
         "refresh": batch is not None and batch.status in BATCH_ACTIVE,
         "may_issue": may_issue and pending > 0,
         "pending": pending,
-        "issue_form": IssueForm(initial={"issued_on": today}),
     }
     return render(request, "evaluations/certificate_round.html", context)
 
 
 @login_required
-@require_POST
 def issue_round(request, pk):
+    """Issue the round's certificates, on a page that says how many, from which number, and what becomes fixed."""
     round_ = _round(request, pk, "certificate.issue")
-    form = IssueForm(request.POST)
-    if not form.is_valid():
-        form_errors_as_messages(request, form)
-        return redirect("evaluations:round_certificates", pk)
-    try:
-        batch = domain.start_issuing(round_, by=request.user, issued_on=form.cleaned_data["issued_on"])
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        if batch:
-            messages.success(
-                request,
-                ngettext(
-                    "Issuing %(count)s certificate: the page shows the progress.",
-                    "Issuing %(count)s certificates: the page shows the progress.",
-                    batch.total,
-                )
-                % {"count": batch.total},
-            )
+    back = reverse("evaluations:round_certificates", args=[pk])
+    form = IssueForm(request.POST or None, initial={"issued_on": timezone.localdate()})
+    if confirmed(request) and form.is_valid():
+        try:
+            batch = domain.start_issuing(round_, by=request.user, issued_on=form.cleaned_data["issued_on"])
+        except ValidationError as error:
+            add_errors(form, error)
         else:
-            messages.info(request, _("Nothing to issue now: the certificates are issued or being issued."))
-    return redirect("evaluations:round_certificates", pk)
+            if batch:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Issuing %(count)s certificate: the page shows the progress.",
+                        "Issuing %(count)s certificates: the page shows the progress.",
+                        batch.total,
+                    )
+                    % {"count": batch.total},
+                )
+            else:
+                messages.info(request, _("Nothing to issue now: the certificates are issued or being issued."))
+            return redirect(back)
+    decision = getattr(round_, "decision", None)
+    pending = domain.pending_recognitions(round_) if decision else Recognition.objects.none()
+    count = pending.count()
+    names = list(pending.order_by("dossier__product__name").values_list("dossier__product__name", flat=True)[:20])
+    authority = round_.year.authority
+    sequence = CertificateSequence.objects.filter(authority=authority, year=timezone.localdate().year).first()
+    first = domain.format_number(authority, (sequence.last if sequence else 0) + 1, timezone.localdate().year)
+    consequences = [
+        ngettext(
+            "%(count)s certificate will be numbered from %(first)s and get its verification code and QR.",
+            "%(count)s certificates will be numbered from %(first)s and get their verification codes and QR.",
+            count,
+        )
+        % {"count": count, "first": first},
+        ", ".join(names) + (" …" if count > len(names) else ""),
+        _("Numbers are never reused: a wrong certificate is re-issued with a new number, not deleted."),
+        _("The public verification page of each certificate is live at once."),
+        _("The decision can no longer be corrected once its first certificate exists."),
+    ]
+    blocking = [] if decision else [_("The recognition decision of this round is not recorded yet.")]
+    if decision and not count:
+        blocking.append(_("Nothing to issue now: the certificates are issued or being issued."))
+    return confirmation_page(
+        request,
+        title=_("Issue the certificates of %(round)s") % {"round": round_},
+        consequences=consequences,
+        blocking=blocking,
+        form=form,
+        button=_("Issue the certificates"),
+        cancel_url=back,
+        breadcrumbs=[(_("Certificates"), reverse("evaluations:certificate_list")), (str(round_), back)],
+    )
 
 
 # ---------------------------------------------------------------------------------------------------- expiry

@@ -57,7 +57,7 @@ def result_detail(request, pk):
                 )
     manage = rules.can(user, "round.manage", round_)
     scoring_open = round_.stage == RoundStage.SCORING
-    forwarded = bool(result and result.mean is not None and result.mean >= round_.year.authority.province_threshold)
+    forwarded = bool(result and result.forwarded(round_.year.authority))
     assigned_ids = {s.member_id for s in sheets}
     return render(
         request,

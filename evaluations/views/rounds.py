@@ -5,16 +5,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from evaluations import domain
+from evaluations import domain, programme
 from evaluations.enums import CouncilRole, RoundStage, SheetStatus
-from evaluations.forms import ConflictForm, CouncilMemberForm, DecisionForm, MeetingForm
-from evaluations.models import CouncilMember, Round
+from evaluations.forms import ConfirmForm, ConflictForm, CouncilMemberForm, DecisionForm, MeetingForm
+from evaluations.models import CouncilMember, RecognitionDecision, Result, Round
 from ocop import audit, rules
-from ocop.view_utils import add_errors, form_errors_as_messages, perform
+from ocop.view_utils import add_errors, confirmation_page, confirmed, form_errors_as_messages, perform
 from products.enums import DossierStatus
+
+
+def short_date(day) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
 
 
 def _round(pk):
@@ -69,7 +76,10 @@ def round_detail(request, pk):
         "problems": domain.approval_problems(round_) if round_.stage == RoundStage.SCORING and show_scores else [],
         "decision": decision,
         "recognitions": list(decision.recognitions.select_related("dossier__product__producer")) if decision else [],
-        "decision_form": DecisionForm(),
+        "may_correct": decision is not None
+        and rules.can(user, "decision.record", round_)
+        and not programme.decision_has_certificates(decision),
+        "may_edit": may_manage and round_.stage in (RoundStage.OPEN, RoundStage.SCORING) and not round_.year.is_closed,
         "meeting_form": MeetingForm(initial={"date": round_.meeting_date, "place": round_.meeting_place}),
         "forwarded": list(domain.forwarded_results(round_)) if show_scores else [],
         "stage": RoundStage,
@@ -137,39 +147,136 @@ def start_scoring(request, pk):
 
 
 @login_required
-@require_POST
 def approve(request, pk):
+    """The chair approves the round's results on a page that lists what is unfinished (drafts, the deadline)."""
     round_ = _round(pk)
     rules.authorize(request.user, "round.approve", round_)
-    perform(
+    form = ConfirmForm(request.POST or None)
+    if confirmed(request):
+        try:
+            done = domain.approve_results(round_, by=request.user, drafts_confirmed=True)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The round's results are approved.") if done else _("Already approved."))
+            return redirect("evaluations:round_detail", pk)
+    detail = reverse("evaluations:round_detail", args=[pk])
+    if round_.stage != RoundStage.SCORING:
+        messages.info(request, _("The results of this round are not being scored now."))
+        return redirect(detail)
+    drafts = list(domain.draft_sheets(round_))
+    unfinished = []
+    if not round_.scoring_closed():
+        unfinished.append(
+            _("The scoring deadline is 23:59 on %(date)s: members could still submit until then.")
+            % {"date": short_date(round_.district_deadline)}
+        )
+    unfinished += [
+        _("%(member)s has not submitted the sheet for %(product)s.")
+        % {"member": sheet.member, "product": sheet.dossier.product.name}
+        for sheet in drafts
+    ]
+    recognised = Result.objects.filter(
+        dossier__round=round_, dossier__status=DossierStatus.ACCEPTED, star__gte=3
+    ).count()
+    consequences = [
+        _("The results become final: no sheet can be submitted, reopened or re-scored."),
+        ngettext(
+            "%(n)s product reaches 3★ or more; the office can then record the recognition decision.",
+            "%(n)s products reach 3★ or more; the office can then record the recognition decision.",
+            recognised,
+        )
+        % {"n": recognised},
+    ]
+    if drafts:
+        consequences.append(
+            _("Sheets still in draft do not count: they will show “not submitted (the round was approved on …)”.")
+        )
+    return confirmation_page(
         request,
-        domain.approve_results,
-        round_,
-        by=request.user,
-        done=_("The round's results are approved."),
-        already=_("Already approved."),
+        title=_("Approve the results of %(round)s") % {"round": round_},
+        consequences=consequences,
+        blocking=domain.approval_problems(round_) + [str(e) for e in form.non_field_errors()],
+        unfinished=unfinished,
+        button=_("Approve the round's results"),
+        cancel_url=detail,
+        breadcrumbs=[(_("Evaluation rounds"), reverse("evaluations:round_list")), (str(round_), detail)],
     )
-    return redirect("evaluations:round_detail", pk)
 
 
 @login_required
-@require_POST
 def record_decision(request, pk):
+    """The office records the recognition decision on a page that lists the products it recognises."""
     round_ = _round(pk)
     rules.authorize(request.user, "decision.record", round_)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        perform(
-            request,
-            domain.record_decision,
-            round_,
-            by=request.user,
-            done=_("The recognition decision was recorded."),
-            **form.cleaned_data,
+    detail = reverse("evaluations:round_detail", args=[pk])
+    if hasattr(round_, "decision"):
+        messages.info(request, _("The decision of this round is already recorded."))
+        return redirect(detail)
+    form = DecisionForm(request.POST or None)
+    if confirmed(request) and form.is_valid():
+        try:
+            domain.record_decision(round_, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The recognition decision was recorded."))
+            return redirect(detail)
+    authority = round_.year.authority
+    results = list(
+        Result.objects.filter(dossier__round=round_, dossier__status=DossierStatus.ACCEPTED, star__gte=3)
+        .select_related("dossier__product__producer")
+        .order_by("dossier__product__name")
+    )
+    consequences = [
+        _("%(product)s (%(producer)s): recognised at %(star)s★.")
+        % {
+            "product": r.dossier.product.name,
+            "producer": r.dossier.product.producer.name,
+            "star": min(r.star, authority.max_recognised_star),
+        }
+        for r in results
+    ] or [_("No product reached 3★ in this round: the decision recognises none.")]
+    consequences += [
+        _("Each recognised product gets its product code; support payments are computed where a policy applies."),
+        _("The decision can be corrected until its first certificate is issued."),
+    ]
+    blocking = [] if round_.stage == RoundStage.APPROVED else [_("The round's results are not approved yet.")]
+    return confirmation_page(
+        request,
+        title=_("Record the recognition decision of %(round)s") % {"round": round_},
+        consequences=consequences,
+        blocking=blocking,
+        form=form,
+        button=_("Record the decision"),
+        cancel_url=detail,
+        breadcrumbs=[(_("Evaluation rounds"), reverse("evaluations:round_list")), (str(round_), detail)],
+    )
+
+
+@login_required
+def correct_decision(request, pk):
+    """Correct the decision's number, date or signatory until a certificate exists (audited)."""
+    round_ = _round(pk)
+    rules.authorize(request.user, "decision.record", round_)
+    decision = get_object_or_404(RecognitionDecision, round=round_)
+    detail = reverse("evaluations:round_detail", args=[pk])
+    if programme.decision_has_certificates(decision):
+        messages.error(
+            request, _("Certificates of this decision exist; re-issue them instead of correcting the decision.")
         )
-    else:
-        form_errors_as_messages(request, form)
-    return redirect("evaluations:round_detail", pk)
+        return redirect(detail)
+    initial = {"number": decision.number, "date": decision.date, "signed_by": decision.signed_by}
+    form = DecisionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = programme.correct_decision(decision, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The decision is corrected.") if changed else _("Nothing changed."))
+            return redirect(detail)
+    return render(request, "evaluations/decision_form.html", {"round": round_, "decision": decision, "form": form})
 
 
 @login_required

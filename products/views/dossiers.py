@@ -6,18 +6,27 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop import audit, rules
-from ocop.view_utils import add_errors, filters_active, form_errors_as_messages, paginate, perform
+from ocop.view_utils import (
+    add_errors,
+    confirmation_page,
+    confirmed,
+    filters_active,
+    form_errors_as_messages,
+    paginate,
+    perform,
+)
 from products import domain
 from products.enums import EDITABLE_STATES, UNDER_CHECK_STATES
 from products.filters import DossierFilterForm, filter_dossiers
 from products.forms import DossierCreateForm, ExtensionForm, RejectForm, ReturnForm, UploadsForm, VerificationForm
 from products.models import Document, Dossier
 
-DETAIL_RELATED = ("product__producer", "product__criteria_set", "commune", "round__year")
+DETAIL_RELATED = ("product__producer", "product__criteria_set", "commune", "round__year__authority")
 
 
 def _dossier(pk):
@@ -103,7 +112,8 @@ def dossier_edit(request, pk):
     dossier = _dossier(pk)
     rules.authorize(request.user, "dossier.edit", dossier)
     if dossier.status not in EDITABLE_STATES:
-        messages.error(request, _("This dossier is with the district and cannot be changed now."))
+        level = dossier.round.year.authority.level_noun
+        messages.error(request, _("This dossier is with the %(level)s and cannot be changed now.") % {"level": level})
         return redirect("products:dossier_detail", pk)
     verification = VerificationForm(request.POST or None, instance=dossier)
     uploads = UploadsForm(request.POST or None, request.FILES or None, dossier=dossier)
@@ -150,13 +160,14 @@ def dossier_edit(request, pk):
 
 
 def _submit(request, dossier):
+    level = {"level": dossier.round.year.authority.level_noun}
     perform(
         request,
         domain.submit_dossier,
         dossier,
         by=request.user,
-        done=_("The dossier was sent to the district."),
-        already=_("The dossier is already with the district."),
+        done=_("The dossier was sent to the %(level)s.") % level,
+        already=_("The dossier is already with the %(level)s.") % level,
     )
     return redirect("products:dossier_detail", dossier.pk)
 
@@ -205,20 +216,44 @@ def dossier_accept(request, pk):
 
 
 @login_required
-@require_POST
 def dossier_reject(request, pk):
+    """Reject a dossier, on a page that says what rejection means (one-way: it leaves this round for good)."""
     dossier = _dossier(pk)
     rules.authorize(request.user, "dossier.check", dossier)
-    perform(
+    detail = reverse("products:dossier_detail", args=[pk])
+    form = RejectForm(request.POST or None)
+    if confirmed(request) and form.is_valid():
+        try:
+            done = domain.reject_dossier(dossier, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request, _("The dossier was rejected.") if done else _("The dossier had already been rejected.")
+            )
+            return redirect(detail)
+    blocking = []
+    if dossier.status not in ("submitted", "resubmitted"):
+        blocking.append(
+            _("Only a submitted dossier can be checked; this one is “%(status)s”.")
+            % {"status": dossier.get_status_display()}
+        )
+    return confirmation_page(
         request,
-        domain.reject_dossier,
-        dossier,
-        by=request.user,
-        reason=request.POST.get("reason", ""),
-        done=_("The dossier was rejected."),
-        already=_("The dossier had already been rejected."),
+        title=_("Reject the dossier of %(product)s") % {"product": dossier.product.name},
+        subject=f"{dossier.product.name} · {dossier.product.producer.name} · {dossier.commune} · {dossier.round}",
+        consequences=[
+            _("The dossier leaves this round for good: it is not scored, and the commune cannot submit it again."),
+            _("The commune sees the reason on the dossier. To ask for missing documents, return it instead."),
+            _("The product can take part in a later round with a new dossier."),
+        ],
+        blocking=blocking,
+        form=form,
+        button=_("Reject the dossier"),
+        danger=True,
+        cancel_url=detail,
+        breadcrumbs=[(_("Dossiers"), reverse("products:dossier_list")), (dossier.product.name, detail)],
     )
-    return redirect("products:dossier_detail", pk)
 
 
 @login_required
