@@ -270,6 +270,26 @@ MAT_ONG = StorySeed(
 )
 
 STORIES_2024 = [TRA_HOA_VANG, DONG_TRUNG_KHO, TRA_TUI_LOC, RUOU_DONG_TRUNG, MAT_ONG]
+
+
+class _TopProfile(str):
+    """Resolved when the story is played: the best option of every criterion of the product's set."""
+
+
+# The simulated province regime: the council scores Trà hoa vàng for 5★ (every mark met), one member a point lower.
+TRA_HOA_VANG_5 = StorySeed(
+    "Trà hoa vàng",
+    _TopProfile("top"),
+    (
+        SheetSeed(
+            CHAIR,
+            _at(12, 8, 10),
+            comment="Sản phẩm đạt toàn bộ yêu cầu 5 sao; đề nghị tỉnh công nhận 4 sao và gửi hồ sơ lên Bộ đánh "
+            "giá 5 sao.",
+        ),
+        *(SheetSeed(f"hoidong{n}", _at(12, 9 + n)) for n in range(1, 7)),
+    ),
+)
 SCORING_STARTED_2024 = _at(11, 8, 0)
 CRITERIA_CHECKED_2024 = _at(10, 16, 0)
 APPROVED_2024 = _at(14, 16, 0)
@@ -365,7 +385,11 @@ def _submit(sheet: ScoreSheet, choices: dict, comment: str, at, users: dict) -> 
 
 def _play_2024(round_: Round, story: StorySeed, users: dict) -> None:
     """Each member submits their sheet; then the re-score or the chair's reason settles a spread."""
-    base = _profile(story.base)
+    if isinstance(story.base, _TopProfile):
+        criteria_set = Dossier.objects.get(round=round_, product__name=story.product).product.criteria_set
+        base = _profile(top_profile(criteria_set))
+    else:
+        base = _profile(story.base)
     for seed in story.sheets:
         sheet = _sheet(round_, story.product, seed.username)
         if sheet.status == SheetStatus.DRAFT and sheet.reopen_count == 0:
@@ -394,21 +418,44 @@ def _record_province(round_: Round, story: StorySeed, users: dict) -> None:
         domain.record_province_result(result, star=star, decision=number, date=date, by=users[OFFICE])
 
 
+def stories_2024(authority: Authority) -> list:
+    """Under the simulated province regime Trà hoa vàng is scored for 5★: the province recognises it at 4★ (its
+    highest star), issues that certificate itself, and forwards the product to the ministry."""
+    if not authority.is_province:
+        return STORIES_2024
+    return [TRA_HOA_VANG_5 if story is TRA_HOA_VANG else story for story in STORIES_2024]
+
+
+def top_profile(criteria_set) -> str:
+    """The best option of every criterion (one case of a choose-one section): a product that meets every mark."""
+    chosen = []
+    for part in criteria_set.sheet:
+        for section in part["sections"]:
+            criteria = section["criteria"][:1] if section.get("choose_one") else section["criteria"]
+            for criterion in criteria:
+                chosen.append(f"{criterion['code']}={max(o['points'] for o in criterion['options'])}")
+    return " ".join(chosen)
+
+
 def seed_round_2024(authority: Authority, users: dict) -> Round:
     round_ = Round.objects.get(year__authority=authority, year__year=2024, number=1)
+    stories = stories_2024(authority)
     _form_council(round_, users)
     if round_.stage == RoundStage.OPEN:
         _declare_conflict(round_, users, authority)  # before scoring starts, so the member gets no sheet
         _check_criteria_sets(round_, users, now=CRITERIA_CHECKED_2024)
     _start_scoring(round_, users, now=SCORING_STARTED_2024)
     if round_.stage == RoundStage.SCORING:
-        for story in STORIES_2024:
+        for story in stories:
             _play_2024(round_, story, users)
         domain.approve_results(round_, by=users[CHAIR], now=APPROVED_2024)
         round_.refresh_from_db()
     if round_.stage == RoundStage.APPROVED and not RecognitionDecision.objects.filter(round=round_).exists():
-        domain.record_decision(round_, by=users[OFFICE], **DECISION_2024)
-    for story in STORIES_2024:
+        decision = DECISION_2024
+        if authority.is_province:
+            decision = decision | {"signed_by": decision["signed_by"].replace("UBND huyện", "UBND tỉnh")}
+        domain.record_decision(round_, by=users[OFFICE], **decision)
+    for story in stories:
         _record_province(round_, story, users)
     return round_
 
@@ -589,9 +636,14 @@ def seed_certificates(authority: Authority) -> dict:
         certificates.issue_certificate(
             recognition, by=office, issued_on=CERTIFICATES_ISSUED_2024.date(), now=CERTIFICATES_ISSUED_2024
         )
-    _record_demo_certificate(
-        authority, PROVINCE_CERTIFICATE, PROVINCE_CERTIFICATE["issued_on"], office, PROVINCE_CERTIFICATE["recorded_at"]
-    )
+    if not authority.is_province:  # under the province regime the province issued Trà hoa vàng's 4★ itself
+        _record_demo_certificate(
+            authority,
+            PROVINCE_CERTIFICATE,
+            PROVINCE_CERTIFICATE["issued_on"],
+            office,
+            PROVINCE_CERTIFICATE["recorded_at"],
+        )
 
     honey = Certificate.objects.get(
         recognition__decision=decision, product__name=INSPECTION_2025["product"], superseded_at__isnull=True

@@ -170,7 +170,7 @@ def compute(
         criterion_means=means,
         spread=spread,
         spread_flag=Decimal(spread) > Decimal(spread_threshold),
-        quorum_met=quorum_met(len(totals), expected_count, quorum_percent) and chair_submitted,
+        quorum_met=quorum_met(len(totals), expected_count, quorum_percent),
         chair_missing=not chair_submitted,
     )
 

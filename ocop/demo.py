@@ -13,9 +13,9 @@ from django.contrib.auth.models import Group
 from evaluations.models import ProgrammeYear
 from funding.models import BudgetLine
 from ocop import domain
-from ocop.enums import Role, UnitKind
+from ocop.enums import AuthorityLevel, Role, UnitKind
 from ocop.lib.text import vn_slugify
-from ocop.models import Authority, Commune, Profile
+from ocop.models import DISTRICT_PRODUCT_CODE, PROVINCE_PRODUCT_CODE, Authority, Commune, Profile
 
 DEMO_PASSWORD = "ocop-demo"  # noqa: S105 - the documented demo password
 
@@ -41,16 +41,44 @@ STAFF = [
 ]
 
 
-def seed_authority() -> Authority:
-    authority, _ = Authority.objects.update_or_create(
-        code="LN",
-        defaults={
-            "name": "UBND huyện Lục Nam",
-            "short_name": "Lục Nam",
-            "province": "Bắc Giang",
-            "standing_body": "Phòng Nông nghiệp và Phát triển nông thôn huyện Lục Nam",
-        },
-    )
+# The two regimes the demo can show (decisions.md 1-2a). The province one is a simulation on the same communes: since
+# Decision 1489/QĐ-TTg (1 July 2025) a province recognises 3★ and 4★ and forwards 5★ candidates to the ministry.
+REGIMES = {
+    "district": {
+        "code": "LN",
+        "name": "UBND huyện Lục Nam",
+        "short_name": "Lục Nam",
+        "province": "Bắc Giang",
+        "province_code": "BG",
+        "level": AuthorityLevel.DISTRICT,
+        "max_recognised_star": 3,
+        "product_code_format": DISTRICT_PRODUCT_CODE,
+        "standing_body": "Phòng Nông nghiệp và Phát triển nông thôn huyện Lục Nam",
+    },
+    "province": {
+        "code": "BG",
+        "name": "UBND tỉnh Bắc Giang (mô phỏng)",
+        "short_name": "Bắc Giang",
+        "province": "Bắc Giang",
+        "province_code": "BG",
+        "level": AuthorityLevel.PROVINCE,
+        "max_recognised_star": 4,
+        "product_code_format": PROVINCE_PRODUCT_CODE,
+        "standing_body": "Sở Nông nghiệp và Môi trường tỉnh Bắc Giang (mô phỏng)",
+    },
+}
+
+
+def seed_authority(regime: str = "district") -> Authority:
+    """The programme's one authority, configured for the regime (re-running with the other regime reconfigures it)."""
+    values = REGIMES[regime]
+    authority = Authority.objects.current()
+    if authority is None:
+        authority = Authority.objects.create(**values)
+    else:
+        for name, value in values.items():
+            setattr(authority, name, value)
+        authority.save()
     for kind, names in ((UnitKind.TOWNSHIP, TOWNSHIPS), (UnitKind.COMMUNE, COMMUNES)):
         for name in names:
             Commune.objects.update_or_create(
@@ -64,8 +92,13 @@ def seed_plan_2024(authority: Authority) -> ProgrammeYear:
         authority=authority,
         year=2024,
         defaults={
-            "plan_reference": "Kế hoạch triển khai Chương trình OCOP huyện Lục Nam năm 2024 "
-            "(căn cứ Kế hoạch số 14/KH-UBND ngày 06/02/2024 của UBND tỉnh Bắc Giang)",
+            "plan_reference": (
+                "Kế hoạch triển khai Chương trình OCOP tỉnh Bắc Giang năm 2024 (mô phỏng chế độ cấp tỉnh theo "
+                "Quyết định 1489/QĐ-TTg, trên dữ liệu của huyện Lục Nam)"
+                if authority.is_province
+                else "Kế hoạch triển khai Chương trình OCOP huyện Lục Nam năm 2024 "
+                "(căn cứ Kế hoạch số 14/KH-UBND ngày 06/02/2024 của UBND tỉnh Bắc Giang)"
+            ),
             "target_new_products": 7,
             "target_reevaluations": 2,
             "ceremony_by": datetime.date(2024, 12, 15),
@@ -99,6 +132,8 @@ def seed_accounts(authority: Authority) -> list[str]:
     domain.set_user_roles(admin, [Role.SYSADMIN], by=None)
     usernames.append("admin")
     for username, full_name, job_title, roles in STAFF:
+        if authority.is_province:
+            job_title = job_title.replace("UBND huyện", "UBND tỉnh").replace("Phòng NN&PTNT", "Sở NN&MT")
         user = _account(username, full_name, job_title)
         domain.set_user_roles(user, roles, by=None)
         usernames.append(username)
@@ -110,11 +145,11 @@ def seed_accounts(authority: Authority) -> list[str]:
     return usernames
 
 
-def seed_all() -> dict:
+def seed_all(regime: str = "district") -> dict:
     from evaluations.demo import seed_scoring
     from products.demo import seed_products
 
-    authority = seed_authority()
+    authority = seed_authority(regime)
     year = seed_plan_2024(authority)
     usernames = seed_accounts(authority)
     products = seed_products(authority)

@@ -576,7 +576,7 @@ def seed_rounds(authority: Authority) -> dict:
         authority=authority,
         year=today.year,
         defaults={
-            "plan_reference": f"Kế hoạch triển khai Chương trình OCOP huyện Lục Nam năm {today.year} "
+            "plan_reference": f"Kế hoạch triển khai Chương trình OCOP {authority.short_name} năm {today.year} "
             "(dữ liệu minh họa, chỉ tiêu chép từ năm 2024)",
             "target_new_products": year_2024.target_new_products,
             "target_reevaluations": year_2024.target_reevaluations,
