@@ -315,9 +315,16 @@ def test_round_certificates_query_count(client_for, district_officer, decision, 
     assert len(response.context["recognitions"]) == item_count
 
 
-def test_issue_round_is_post_only(client_for, district_officer, decision, tea):
-    response = client_for(district_officer).get(reverse("evaluations:issue_certificates", args=[decision.round.pk]))
-    assert response.status_code == 405
+def test_issue_round_shows_a_confirmation_first(client_for, district_officer, decision, tea, noodles):
+    url = reverse("evaluations:issue_certificates", args=[decision.round.pk])
+    response = client_for(district_officer).get(url)
+    page = response.content.decode()
+    assert response.templates[0].name == "confirm.html"
+    assert f"2 giấy chứng nhận sẽ được đánh số từ {number(1)}" in page
+    names = [r.dossier.product.name for r in decision.recognitions.select_related("dossier__product")]
+    assert len(names) == 2 and all(name in page for name in names)
+    # A POST without the confirmation (an old button, a replayed request) changes nothing.
+    client_for(district_officer).post(url, {"issued_on": today().strftime("%d/%m/%Y")})
     assert not IssuingBatch.objects.exists()
 
 
@@ -330,7 +337,7 @@ def test_issue_round_per_role(client_for, persona, status, decision, tea, django
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(persona).post(
             reverse("evaluations:issue_certificates", args=[decision.round.pk]),
-            {"issued_on": today().strftime("%d/%m/%Y")},
+            {"issued_on": today().strftime("%d/%m/%Y"), "confirmed": "1"},
         )
     assert response.status_code == status
     assert Certificate.objects.count() == (1 if status == 302 else 0)
@@ -343,7 +350,7 @@ def test_issue_round_shows_progress(client_for, district_officer, decision, tea,
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         client.post(
             reverse("evaluations:issue_certificates", args=[decision.round.pk]),
-            {"issued_on": today().strftime("%d/%m/%Y")},
+            {"issued_on": today().strftime("%d/%m/%Y"), "confirmed": "1"},
         )
     queued = client.get(url)
     assert queued.context["refresh"] is True
@@ -360,12 +367,15 @@ def test_issue_round_shows_progress(client_for, district_officer, decision, tea,
 def test_issue_round_refuses_a_bad_date(client_for, district_officer, decision, tea):
     before = (decision.date - datetime.timedelta(days=1)).strftime("%d/%m/%Y")
     response = client_for(district_officer).post(
-        reverse("evaluations:issue_certificates", args=[decision.round.pk]), {"issued_on": before}, follow=True
+        reverse("evaluations:issue_certificates", args=[decision.round.pk]),
+        {"issued_on": before, "confirmed": "1"},
     )
-    assert [str(m) for m in response.context["messages"]] == [
+    # The refusal comes back on the confirmation page, with the date as typed.
+    assert response.context["form"].errors["__all__"] == [
         gettext("A certificate cannot be dated before its decision (%(date)s).")
         % {"date": decision.date.strftime("%d/%m/%Y")}
     ]
+    assert f'value="{before}"' in response.content.decode()
     assert not IssuingBatch.objects.exists()
 
 

@@ -130,8 +130,15 @@ def test_secretariat_reopens_a_sheet_over_http(client_for, started, accepted, me
 def test_chair_approves_over_http_and_member_cannot(client_for, started, accepted, members, set06):
     for seat in members:
         domain.submit_sheet(sheet_of(accepted, seat), choices=option_points(set06, 1), by=seat.user)
-    assert client_for(members[1].user).post(reverse("evaluations:approve", args=[started.pk])).status_code == 403
-    client_for(members[0].user).post(reverse("evaluations:approve", args=[started.pk]))
+    url = reverse("evaluations:approve", args=[started.pk])
+    assert client_for(members[1].user).post(url, {"confirmed": "1"}).status_code == 403
+    chair = client_for(members[0].user)
+    page = chair.get(url)
+    assert page.templates[0].name == "confirm.html" and "Bánh mật Thanh Lâm" not in page.context["blocking"]
+    chair.post(url)  # without the confirmation nothing happens
+    started.refresh_from_db()
+    assert started.stage == "scoring"
+    chair.post(url, {"confirmed": "1"})
     started.refresh_from_db()
     assert started.stage == "approved"
 

@@ -118,11 +118,27 @@ def test_edit_and_submit_in_one_go(client_for, commune_official, complete_dossie
 
 def test_state_changes_reject_get(client_for, secretary, commune_official, submitted_dossier):
     for name, user in [("dossier_submit", commune_official), ("dossier_accept", secretary),
-                       ("dossier_reject", secretary), ("dossier_extend", secretary)]:  # fmt: skip
+                       ("dossier_extend", secretary)]:  # fmt: skip
         response = client_for(user).get(reverse(f"products:{name}", args=[submitted_dossier.pk]))
         assert response.status_code == 405
     submitted_dossier.refresh_from_db()
     assert submitted_dossier.status == DossierStatus.SUBMITTED
+
+
+def test_reject_goes_through_its_confirmation_page(client_for, secretary, submitted_dossier):
+    client = client_for(secretary)
+    url = reverse("products:dossier_reject", args=[submitted_dossier.pk])
+    page = client.get(url)
+    assert page.templates[0].name == "confirm.html"
+    assert "không thể nộp lại" in page.content.decode()
+    client.post(url, {"reason": "Hồ sơ giả mạo"})  # no confirmation: nothing changes
+    submitted_dossier.refresh_from_db()
+    assert submitted_dossier.status == DossierStatus.SUBMITTED
+    refused = client.post(url, {"reason": "", "confirmed": "1"})
+    assert refused.context["form"].errors["reason"]
+    client.post(url, {"reason": "Hồ sơ giả mạo", "confirmed": "1"})
+    submitted_dossier.refresh_from_db()
+    assert (submitted_dossier.status, submitted_dossier.rejection_reason) == (DossierStatus.REJECTED, "Hồ sơ giả mạo")
 
 
 def test_return_page_and_post(client_for, secretary, submitted_dossier):
@@ -213,4 +229,4 @@ def test_dossier_history_page_per_role(client_for, persona, status, submitted_do
     response = client_for(persona).get(reverse("history", args=["products.dossier", submitted_dossier.pk]))
     assert response.status_code == status
     if status == 200:
-        assert "Nộp lên huyện" in response.content.decode()
+        assert "Nộp hồ sơ" in response.content.decode()
