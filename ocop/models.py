@@ -139,6 +139,7 @@ class Authority(models.Model):
         "level",
         "name",
         "short_name",
+        "code",
         "province",
         "province_code",
         "max_recognised_star",
