@@ -101,6 +101,7 @@ def seed_plan_2024(authority: Authority) -> ProgrammeYear:
             ),
             "target_new_products": 7,
             "target_reevaluations": 2,
+            "budget": Decimal("200000000"),
             "ceremony_by": datetime.date(2024, 12, 15),
         },
     )

@@ -580,6 +580,7 @@ def seed_rounds(authority: Authority) -> dict:
             "(dữ liệu minh họa, chỉ tiêu chép từ năm 2024)",
             "target_new_products": year_2024.target_new_products,
             "target_reevaluations": year_2024.target_reevaluations,
+            "budget": year_2024.budget,
             "ceremony_by": max(datetime.date(today.year, 12, 15), today + datetime.timedelta(days=40)),
         },
     )

@@ -69,9 +69,9 @@ class DossierCreateForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = Product.objects.visible_to(user).select_related("producer")
-        self.fields["round"].queryset = Round.objects.filter(commune_deadline__gte=timezone.localdate()).select_related(
-            "year"
-        )
+        self.fields["round"].queryset = Round.objects.filter(
+            commune_deadline__gte=timezone.localdate(), stage="open", year__closed_at__isnull=True
+        ).select_related("year")
 
 
 class VerificationForm(forms.ModelForm):

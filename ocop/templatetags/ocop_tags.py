@@ -1,7 +1,10 @@
+import datetime
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import formats, numberformat
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ocop import audit, rules
@@ -40,6 +43,9 @@ def action_label(action):
     return audit.action_label(action)
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 @register.filter
 def change_value(value):
     if value is None or value == "":
@@ -50,6 +56,8 @@ def change_value(value):
         return _("no")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) or "—"
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        return date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")  # 2027-12-15 → 15/12/2027
     return value
 
 
