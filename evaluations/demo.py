@@ -344,7 +344,10 @@ def _form_council(round_: Round, users: dict) -> None:
     if round_.stage != RoundStage.OPEN:
         return
     present = set(round_.council.values_list("user__username", flat=True))
+    province = round_.year.authority.is_province
     for username, role, title in COUNCIL:
+        if province:  # the simulated province's council sits for the province's departments
+            title = title.replace("UBND huyện", "UBND tỉnh").replace("Phó Trưởng phòng", "Phó Giám đốc Sở")
         if username not in present:
             domain.add_council_member(round_, users[username], role=role, title=title, by=users[SECRETARIAT])
 
