@@ -88,6 +88,9 @@ def notify(
     now = now or timezone.now()
     due_at = due_at or now
     context = _plain(context or {})
+    if "level" not in context:  # the regime's tier ("district"/"province"), worded when the message is rendered
+        authority = Authority.objects.current()
+        context["level"] = authority.level if authority else "district"
     subject_type = ContentType.objects.get_for_model(subject_obj) if subject_obj is not None else None
     created = []
     with transaction.atomic():
@@ -237,8 +240,7 @@ def _template_context(row: Notification, email_to: str) -> dict:
     context = {key: _revive(value) for key, value in row.context.items()}
     context.update(site_url=site_url(), kind=row.kind, email=bool(email_to), recipient_name=email_to)
     # The regime's word for the authority ("huyện" / "tỉnh"), lazy so that it is rendered in the message's language.
-    authority = Authority.objects.current()
-    context.setdefault("level", LEVEL_NOUNS[authority.level] if authority else LEVEL_NOUNS["district"])
+    context["level"] = LEVEL_NOUNS.get(row.context.get("level"), LEVEL_NOUNS["district"])
     return context
 
 

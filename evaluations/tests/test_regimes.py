@@ -148,3 +148,24 @@ def test_the_whole_journey_under_each_regime(
     verify = client_for(commune_official).get(reverse("evaluations:verify", args=[certificate.code]))
     public = verify.content.decode()
     assert "Chè xanh Thanh Lâm" in public and spec["settings"]["name"] in public
+
+
+def test_switching_the_level_brings_its_defaults_and_limits(authority, sysadmin):
+    from django.core.exceptions import ValidationError
+
+    from ocop.models import PROVINCE_PRODUCT_CODE
+
+    ocop_domain.update_authority_settings(authority, by=sysadmin, level=AuthorityLevel.PROVINCE)
+    authority.refresh_from_db()
+    assert (authority.max_recognised_star, authority.product_code_format) == (4, PROVINCE_PRODUCT_CODE)
+    assert (authority.level_noun, authority.next_level_name) == ("tỉnh", "Bộ Nông nghiệp và Môi trường")
+    with pytest.raises(ValidationError) as error:
+        ocop_domain.update_authority_settings(authority, by=sysadmin, max_recognised_star=5)
+    assert "max_recognised_star" in error.value.error_dict  # 5★ is the ministry's
+    with pytest.raises(ValidationError):
+        ocop_domain.update_authority_settings(
+            authority, by=sysadmin, level=AuthorityLevel.DISTRICT, max_recognised_star=4
+        )
+    ocop_domain.update_authority_settings(authority, by=sysadmin, level=AuthorityLevel.DISTRICT)
+    authority.refresh_from_db()
+    assert (authority.max_recognised_star, authority.level_noun, authority.next_level_name) == (3, "huyện", "tỉnh")

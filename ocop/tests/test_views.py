@@ -168,6 +168,13 @@ def test_settings_page_per_role(client_for, persona, status, editable, authority
 
 def test_settings_post_saves_through_domain_and_audits(client_for, district_officer, authority):
     data = {
+        "level": "district",
+        "name": authority.name,
+        "short_name": authority.short_name,
+        "code": authority.code,
+        "province": authority.province,
+        "province_code": "",
+        "product_code_format": authority.product_code_format,
         "max_recognised_star": 3,
         "province_threshold": "70",
         "ministry_threshold": "90",
@@ -185,6 +192,12 @@ def test_settings_post_saves_through_domain_and_audits(client_for, district_offi
 
 def test_settings_post_bad_input_keeps_values_with_vietnamese_message(client_for, district_officer, authority):
     data = {
+        "level": "district",
+        "name": authority.name,
+        "short_name": authority.short_name,
+        "code": authority.code,
+        "province": authority.province,
+        "product_code_format": authority.product_code_format,
         "max_recognised_star": 9,
         "province_threshold": "70",
         "ministry_threshold": "90",
