@@ -164,7 +164,7 @@ def test_switching_the_level_brings_its_defaults_and_limits(authority, sysadmin)
     assert "max_recognised_star" in error.value.error_dict  # 5★ is the ministry's
     with pytest.raises(ValidationError):
         ocop_domain.update_authority_settings(
-            authority, by=sysadmin, level=AuthorityLevel.DISTRICT, max_recognised_star=4
+            authority, by=sysadmin, level=AuthorityLevel.DISTRICT, max_recognised_star=5
         )
     ocop_domain.update_authority_settings(authority, by=sysadmin, level=AuthorityLevel.DISTRICT)
     authority.refresh_from_db()
