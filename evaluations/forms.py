@@ -109,7 +109,7 @@ class RoundForm(forms.Form):
     meeting_date = forms.DateField(label=_("Council meeting"), widget=DATE_WIDGET, required=False)
     meeting_place = forms.CharField(label=_("Meeting place"), required=False, max_length=200)
     copy_council_from = forms.ModelChoiceField(
-        label=_("Council"),
+        label=_("Take the council of"),
         queryset=None,
         required=False,
         empty_label=_("Form the council later"),
