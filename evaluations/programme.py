@@ -133,16 +133,7 @@ def update_year(year: ProgrammeYear, *, by, **values) -> bool:
         raise ValueError(f"Not programme-year fields: {sorted(unknown)}")
     year = ProgrammeYear.objects.select_for_update().get(pk=year.pk)
     _require_open_year(year)
-    before = audit.snapshot(year, values)
-    for name, value in values.items():
-        setattr(year, name, value)
-    year.full_clean()
-    changes = audit.diff(before, audit.snapshot(year, values))
-    if not changes:
-        return False
-    year.save(update_fields=list(values))
-    audit.record(year, "year.updated", by=by, changes=changes)
-    return True
+    return audit.apply_changes(year, values, "year.updated", by=by)
 
 
 @transaction.atomic
@@ -296,15 +287,7 @@ def update_round(round_: Round, *, by, **values) -> bool:
         )
     merged = {name: values.get(name, getattr(round_, name)) for name in ROUND_FIELDS}
     _check_round_dates(merged)
-    before = audit.snapshot(round_, values)
-    for name, value in values.items():
-        setattr(round_, name, value)
-    changes = audit.diff(before, audit.snapshot(round_, values))
-    if not changes:
-        return False
-    round_.save(update_fields=list(values))
-    audit.record(round_, "round.updated", by=by, changes=changes)
-    return True
+    return audit.apply_changes(round_, values, "round.updated", by=by, clean=False)
 
 
 # ---------------------------------------------------------------------------------------------------- decisions

@@ -52,6 +52,21 @@ def diff(before: dict, after: dict) -> dict:
     return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
 
 
+def apply_changes(obj, values: dict, action: str, *, by, clean: bool = True) -> bool:
+    """Set ``values`` on a locked row, validate it, and save and audit only what changed (False when nothing did)."""
+    before = snapshot(obj, values)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    if clean:
+        obj.full_clean()
+    changes = diff(before, snapshot(obj, values))
+    if not changes:
+        return False
+    obj.save(update_fields=list(values))
+    record(obj, action, by=by, changes=changes)
+    return True
+
+
 def record(obj, action: str, *, by, changes: dict | None = None, note: str = "", at=None) -> AuditEntry:
     """Write one audit row; ``at`` lets a domain function that takes ``now=`` date the row consistently."""
     if not transaction.get_connection().in_atomic_block:

@@ -24,16 +24,7 @@ def update_authority_settings(authority: Authority, *, by, **values) -> bool:
         for name, default in authority.regime_defaults(values["level"]).items():
             if values.get(name, getattr(authority, name)) == getattr(authority, name):
                 values[name] = default
-    before = audit.snapshot(authority, values)
-    for name, value in values.items():
-        setattr(authority, name, value)
-    authority.full_clean()
-    changes = audit.diff(before, audit.snapshot(authority, values))
-    if not changes:
-        return False
-    authority.save(update_fields=list(values))
-    audit.record(authority, "authority.settings_updated", by=by, changes=changes)
-    return True
+    return audit.apply_changes(authority, values, "authority.settings_updated", by=by)
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from evaluations import domain
 from evaluations.enums import RoundStage
 from evaluations.models import ProgrammeYear, Round, ScoreSheet
 from evaluations.tests.conftest import option_points
+from evaluations.tests.test_browser_scoring import _login
 from ocop import demo
 from products.enums import DossierStatus
 from products.models import Dossier
@@ -19,15 +20,6 @@ from products.tests.conftest import _complete
 @pytest.fixture
 def demo_data(transactional_db):
     demo.seed_all()
-
-
-def _login(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "ocop-demo")
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=work-card]")
 
 
 def _no_sideways_scroll(page):

@@ -7,22 +7,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import PERSONAS
 from evaluations import domain, programme
 from evaluations.enums import CouncilRole, RoundStage
 from evaluations.models import CouncilMember, ProgrammeYear, Round
 from evaluations.tests.conftest import option_points, sheet_of
 from products.tests.factories import ProgrammeYearFactory
 
-ALL = [
-    "district_officer",
-    "secretary",
-    "chair",
-    "council_member",
-    "commune_official",
-    "outsider_official",
-    "finance_officer",
-    "sysadmin",
-]
+ALL = PERSONAS
 
 
 def expect(allowed, status=200):
