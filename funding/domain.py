@@ -9,6 +9,7 @@ A recognition no policy covers gets no entitlement; ``assess`` gives the reason,
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -67,18 +68,22 @@ def _require(user, action, obj=None):
         raise PermissionDenied
 
 
-def money(value, *, field_label: str | None = None) -> Decimal:
-    """A whole, non-negative number of đồng as a Decimal (never float); a clear message otherwise."""
+AMOUNT_TEXT = re.compile(r"^\d{1,3}([. ,]\d{3})*$|^\d+$")
+
+
+def money(value) -> Decimal:
+    """A whole, non-negative number of đồng as a Decimal (never float); text may group thousands ("50.000.000")."""
     if isinstance(value, float):
         raise TypeError("Amounts are Decimal, never float.")
+    if isinstance(value, str):
+        text = value.strip()
+        if not AMOUNT_TEXT.match(text):
+            raise ValidationError(_("Enter the amount in whole đồng, digits only, e.g. 50000000."))
+        value = re.sub(r"[. ,]", "", text)
     try:
-        amount = (
-            Decimal(str(value).strip().replace(".", "").replace(",", "").replace(" ", ""))
-            if isinstance(value, str)
-            else Decimal(value)
-        )
+        amount = Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
-        raise ValidationError(_("Enter the amount in đồng, digits only, e.g. 50000000.")) from None
+        raise ValidationError(_("Enter the amount in whole đồng, digits only, e.g. 50000000.")) from None
     if amount != amount.to_integral_value() or amount < 0:
         raise ValidationError(_("Enter the amount in whole đồng, zero or more."))
     return amount.quantize(Decimal(1))
