@@ -115,27 +115,6 @@ class Assessment:
         return str(SupportCase(self.case).label) if self.case else ""
 
 
-def previous_star(product, before: datetime.date, *, exclude_decision=None) -> int | None:
-    """The star the product held before ``before``: its latest earlier recognition by this authority, or the latest
-    certificate on record (e.g. a province's or a paper certificate from before the application)."""
-    found: list[tuple[datetime.date, int]] = []
-    recognitions = Recognition.objects.filter(dossier__product=product, decision__date__lt=before)
-    if exclude_decision is not None:
-        recognitions = recognitions.exclude(decision=exclude_decision)
-    latest = recognitions.order_by("-decision__date").values_list("decision__date", "star").first()
-    if latest:
-        found.append(latest)
-    recorded = (
-        Certificate.objects.filter(product=product, kind=CertificateKind.RECORDED, issued_on__lt=before)
-        .order_by("-issued_on")
-        .values_list("issued_on", "star")
-        .first()
-    )
-    if recorded:
-        found.append(recorded)
-    return max(found)[1] if found else None
-
-
 def support_case(registration_type: str, star: int, previous: int | None) -> tuple[str, str]:
     """(case, reason): the case of decision 18 for a recognition, or '' with the reason there is none.
 
@@ -166,14 +145,50 @@ def policy_for(authority, day: datetime.date) -> SupportPolicy | None:
     )
 
 
-def assess(recognition: Recognition, *, policy=None) -> Assessment:
+def assess(recognition: Recognition) -> Assessment:
+    return assess_many([recognition])[0]
+
+
+def assess_many(recognitions) -> list[Assessment]:
+    """Assess recognitions in a fixed number of queries (policies with rates, earlier stars): for lists.
+    Recognitions need ``decision__round__year`` and ``dossier`` loaded."""
+    recognitions = list(recognitions)
+    if not recognitions:
+        return []
+    authority_ids = {r.decision.round.year.authority_id for r in recognitions}
+    policies = list(
+        SupportPolicy.objects.filter(authority_id__in=authority_ids).prefetch_related("rates").order_by("-valid_from")
+    )
+    product_ids = {r.dossier.product_id for r in recognitions}
+    earlier: dict[int, list] = {}
+    for product_id, decision_id, day, star in Recognition.objects.filter(
+        dossier__product_id__in=product_ids
+    ).values_list("dossier__product_id", "decision_id", "decision__date", "star"):
+        earlier.setdefault(product_id, []).append((decision_id, day, star))
+    for product_id, day, star in Certificate.objects.filter(
+        product_id__in=product_ids, kind=CertificateKind.RECORDED
+    ).values_list("product_id", "issued_on", "star"):
+        earlier.setdefault(product_id, []).append((None, day, star))
+    assessments = []
+    for recognition in recognitions:
+        decision = recognition.decision
+        authority = decision.round.year.authority
+        mine = [p for p in policies if p.authority_id == authority.pk]
+        policy = next((p for p in mine if p.covers(decision.date)), None)
+        before = [
+            (day, star)
+            for decision_id, day, star in earlier.get(recognition.dossier.product_id, [])
+            if day < decision.date and decision_id != decision.pk
+        ]
+        previous = max(before)[1] if before else None
+        assessments.append(_assess(recognition, authority, policy, mine[0] if mine else None, previous))
+    return assessments
+
+
+def _assess(recognition, authority, policy, latest, previous) -> Assessment:
     decision = recognition.decision
-    authority = decision.round.year.authority
-    dossier = recognition.dossier
     result = Assessment(recognition=recognition)
-    policy = policy or policy_for(authority, decision.date)
     if policy is None:
-        latest = SupportPolicy.objects.filter(authority=authority).order_by("-valid_from").first()
         result.reason = _("No support policy covers a decision dated %(date)s.") % {"date": _date_text(decision.date)}
         if latest is not None:
             window = _date_text(latest.valid_from) + "–" + (_date_text(latest.valid_to) if latest.valid_to else "…")
@@ -183,8 +198,8 @@ def assess(recognition: Recognition, *, policy=None) -> Assessment:
             }
         return result
     result.policy = policy
-    result.previous_star = previous_star(dossier.product, decision.date, exclude_decision=decision)
-    case, reason = support_case(dossier.registration_type, recognition.star, result.previous_star)
+    result.previous_star = previous
+    case, reason = support_case(recognition.dossier.registration_type, recognition.star, previous)
     result.case = case
     if not case:
         result.reason = reason
@@ -234,8 +249,8 @@ def sync_decision(decision, *, by, now=None, corrected: bool = False) -> dict:
             e.recognition_id: e
             for e in Entitlement.objects.select_for_update().filter(decision=decision).order_by("pk")
         }
-        for recognition in _recognitions(decision):
-            assessment = assess(recognition)
+        for assessment in assess_many(_recognitions(decision)):
+            recognition = assessment.recognition
             entitlement = existing.get(recognition.pk)
             if entitlement is None:
                 if assessment.covered:
