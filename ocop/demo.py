@@ -122,4 +122,14 @@ def seed_all() -> dict:
     from evaluations.reminders import seed_notifications
 
     seed_notifications()
-    return {"authority": authority, "year": year, "usernames": usernames, "products": products, "scoring": scoring}
+    from funding.demo import seed_funding
+
+    funding = seed_funding(authority)
+    return {
+        "authority": authority,
+        "year": year,
+        "usernames": usernames,
+        "products": products,
+        "scoring": scoring,
+        "funding": funding,
+    }
