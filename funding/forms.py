@@ -18,9 +18,8 @@ class MoneyField(forms.CharField):
     """Whole đồng, typed with or without thousands separators ("50.000.000"); cleaned to a Decimal."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 20)
         super().__init__(*args, **kwargs)
-        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off", "maxlength": 20})
 
     def to_python(self, value):
         value = super().to_python(value)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -101,7 +102,7 @@ def entitlements_xlsx(entitlements, *, title) -> bytes:
         ]
         for number, e in enumerate(entitlements, start=1)
     ]
-    total = ["", _("Total"), "", "", "", None, "", "", "", total_of(entitlements), None, None, ""]
+    total = ["", pgettext("money", "Total"), "", "", "", None, "", "", "", total_of(entitlements), None, None, ""]
     _write(
         ws,
         [title],
@@ -182,7 +183,7 @@ def payment_list_xlsx(context) -> bytes:
         money_columns=(8,),
         date_columns=(),
         widths=(6, 30, 28, 14, 24, 6, 22, 16, 20),
-        total_row=["", _("Total"), "", "", "", None, "", context["total"], ""],
+        total_row=["", pgettext("money", "Total"), "", "", "", None, "", context["total"], ""],
         footer=[_("In words: %(words)s.") % {"words": context["total_words"]}],
     )
     return _to_bytes(workbook)
