@@ -82,9 +82,9 @@ def test_rate_and_payer_for_each_case_and_star(
 @pytest.mark.parametrize(
     ("registration", "previous", "star", "reason_part"),
     [
-        (UPGRADE, 5, 5, "no support"),  # re-evaluated at 5★: no rate
-        (UPGRADE, None, 3, "no support"),  # "upgraded to 3★" has no rate
-        (KEPT, 4, 3, "fell from 4★ to 3★"),
+        (UPGRADE, 5, 5, "không quy định mức hỗ trợ cho trường hợp “Đánh giá lại, giữ hạng” hạng 5★"),
+        (UPGRADE, None, 3, "không quy định mức hỗ trợ cho trường hợp “Nâng lên hạng này” hạng 3★"),
+        (KEPT, 4, 3, "Hạng sao giảm từ 4★ xuống 3★"),
     ],
 )
 def test_cases_without_a_rate_get_no_entitlement_and_a_reason(
@@ -139,7 +139,7 @@ def test_no_policy_at_all_says_so(make_decision):
     decision = make_decision(DAY, [(NEW, 3, None)])
     assessment = domain.assess(decision.recognitions.get())
     assert not Entitlement.objects.exists()
-    assert assessment.reason == "No support policy covers a decision dated 20/06/2024."
+    assert assessment.reason == "Không có chính sách hỗ trợ nào áp dụng cho quyết định ngày 20/06/2024."
 
 
 def test_province_regime_pays_everything_itself(authority, nq67, make_decision):

@@ -125,7 +125,7 @@ def test_a_failed_payment_is_recorded_and_retried(approved, finance_officer, sup
 def test_payment_without_a_support_line_is_refused(approved, finance_officer):
     with pytest.raises(ValidationError) as error:
         _pay(approved, finance_officer)
-    assert "no support budget line for 2024" in error.value.messages[0]
+    assert error.value.messages[0].startswith("Chưa có dòng kinh phí hỗ trợ năm 2024 (ngân sách huyện)")
 
 
 def test_committed_and_paid_totals_are_exact_decimals(entitlements, finance_officer, support_line_2024):
@@ -162,7 +162,7 @@ def test_expenses_up_to_the_line_then_overspend_is_refused(programme_line, distr
     with pytest.raises(ValidationError) as error:
         _expense(programme_line, district_officer, Decimal("1"), purpose="In tờ rơi")
     assert "override_reason" in error.value.message_dict
-    assert "0 ₫ left" in error.value.message_dict["override_reason"][0]
+    assert "(200.000.000 ₫, còn 0 ₫)" in error.value.message_dict["override_reason"][0]
     assert Expense.objects.count() == 2
 
 
