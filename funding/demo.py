@@ -19,6 +19,10 @@ The stories (every change through ``funding.domain``, acting as the real user, w
   - Trà hoa vàng (re-evaluated, star kept, 20,000,000): approved, the transfer failed (the cooperative's account was
     being changed) and waits to be paid again;
   - Đông trùng hạ thảo khô (re-evaluated, star kept, 20,000,000): proposed, waiting for taichinh to approve and pay.
+* A recognition no policy covers (``seed_uncovered``): an extra round of this year (numbered after the two rounds of
+  ``products.demo``; decision 21 lets the council add rounds) in which Trứng gà đồi Bắc Lũng (INVENTED, new, set 02)
+  was scored by the whole council and recognised at 3★ by decision 1520/QĐ-UBND dated 60 days ago. NQ 67 ended on
+  31/12/2025, so it gets no entitlement and its page says why. Skipped when 60 days ago falls before 2026.
 """
 
 import datetime
@@ -169,11 +173,91 @@ def seed_entitlements(authority: Authority, users: dict) -> None:
             )  # fmt: skip
 
 
+UNCOVERED_DECISION = {"number": "1520/QĐ-UBND", "signed_by": "Lê Văn Thành – Phó Chủ tịch UBND huyện"}
+
+
+def _uncovered_seed():
+    from products.demo import ProductSeed, _verifier
+    from products.enums import DossierStatus, RegistrationType
+
+    return ProductSeed(
+        "trung-ga-doi",
+        "tht-ga-doi-bac-lung",
+        "Trứng gà đồi Bắc Lũng",
+        "02",
+        "Trứng gà ri lai thả đồi dưới tán vải thiều, thu nhặt hằng ngày, đóng hộp giấy 10 quả.",
+        RegistrationType.NEW,
+        {
+            "raw_material_origin": "Trứng của đàn gà thả đồi của các hộ thành viên tổ hợp tác ở thôn Khuôn Mạ.",
+            "local_raw_material_percent": 100,
+            "local_labour_percent": 100,
+            "idea_origin": "Tổ hợp tác đóng hộp, dán nhãn trứng gà đồi để bán cùng sản phẩm gà đồi.",
+            "local_identity": "Trứng gà thả đồi vải vùng núi Bắc Lũng, lòng đỏ đậm.",
+            "verified_by_name": _verifier("Triệu Văn Thắng", "Bắc Lũng"),
+        },
+        "extra",
+        DossierStatus.ACCEPTED,
+    )
+
+
+def seed_uncovered(authority: Authority):
+    """This year's extra round with one product recognised after NQ 67 ended (see the module's docstring)."""
+    from evaluations import demo as evaluation_demo
+    from evaluations import domain as evaluation_domain
+    from evaluations.enums import RoundStage, SheetStatus
+    from evaluations.models import Round, ScoreSheet
+    from products import demo as product_demo
+
+    today = timezone.localdate()
+    decided = today - datetime.timedelta(days=60)
+    if decided.year < 2026:
+        return None
+    year = ProgrammeYear.objects.get(authority=authority, year=today.year)
+    number = product_demo.current_round_numbers(today)[1] + 1
+    commune_deadline = decided - datetime.timedelta(days=25)
+    round_, _ = Round.objects.get_or_create(
+        year=year,
+        number=number,
+        defaults={"commune_deadline": commune_deadline, "district_deadline": decided - datetime.timedelta(days=12)},
+    )
+    seed = _uncovered_seed()
+    producer_seed = next(p for p in product_demo.PRODUCERS if p.key == seed.producer)
+    producer, _ = product_demo._producer(authority, producer_seed)
+    product, _ = product_demo._product(producer, seed)
+    official = product_demo._official(product.commune)
+    day = round_.commune_deadline
+
+    def at(days, hour=9):
+        return datetime.datetime.combine(day + datetime.timedelta(days=days), datetime.time(hour), tzinfo=VN)
+
+    moments = {"opened": at(-14), "prepared": at(-3), "submitted": at(-2), "checked": at(1)}
+    dossier, _ = product_demo._dossier(product, round_, seed, official, moments)
+    product_demo._play(dossier, product, seed, official, product_demo._user(product_demo.CHECKER), moments)
+    users = evaluation_demo._users()
+    evaluation_demo._form_council(round_, users)
+    if round_.stage == RoundStage.OPEN:
+        evaluation_demo._check_criteria_sets(round_, users, now=at(2))
+    evaluation_demo._start_scoring(round_, users, now=at(2))
+    if round_.stage == RoundStage.SCORING:
+        profile = evaluation_demo._profile(evaluation_demo.GA_DOI_BASE)
+        for sheet in ScoreSheet.objects.filter(dossier__round=round_, status=SheetStatus.DRAFT).select_related(
+            "member__user"
+        ):
+            evaluation_demo._submit(sheet, profile, "", at(6, 10), users)
+        evaluation_domain.approve_results(round_, by=users[evaluation_demo.CHAIR], now=at(12, 15))
+        round_.refresh_from_db()
+    if round_.stage == RoundStage.APPROVED and not RecognitionDecision.objects.filter(round=round_).exists():
+        recorded = datetime.datetime.combine(decided, datetime.time(15), tzinfo=VN)
+        evaluation_domain.record_decision(round_, date=decided, by=users[OFFICE], now=recorded, **UNCOVERED_DECISION)
+    return RecognitionDecision.objects.filter(round=round_).first()
+
+
 @transaction.atomic
 def seed_funding(authority: Authority) -> dict:
     users = _users()
     load_policy(authority)
     seed_budget_lines(authority, users)
+    seed_uncovered(authority)
     seed_entitlements(authority, users)
     entitlements = Entitlement.objects.filter(year__authority=authority)
     return {
