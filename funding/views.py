@@ -81,8 +81,6 @@ def entitlement_list(request):
             "filters_active": filters_active(request),
             "export_url": reverse("funding:entitlement_export") if may_export else None,
             "may_export": may_export,
-            "may_budget": rules.can(user, "budget.view"),
-            "may_policies": rules.can(user, "policy.view"),
         },
     )
 
