@@ -39,6 +39,7 @@ from funding.enums import (
 from funding.models import BudgetLine, Entitlement, Expense, Payment, SupportPolicy, SupportRate
 from ocop import audit, rules
 from ocop.enums import AuthorityLevel
+from ocop.models import Authority
 from products.enums import RegistrationType
 
 audit.register_actions(
@@ -649,7 +650,7 @@ def save_policy(
         raise ValidationError({"legal_basis": _("Enter the legal basis.")})
     if valid_to is not None and valid_to < valid_from:
         raise ValidationError({"valid_to": _("The end date is before the start date.")})
-    SupportPolicy.objects.select_for_update().filter(authority=authority).exists()  # serialise policy edits
+    Authority.objects.select_for_update().get(pk=authority.pk)  # one policy edit at a time per authority
     others = SupportPolicy.objects.filter(authority=authority).exclude(pk=getattr(policy, "pk", None))
     overlap = others.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from))
     if valid_to is not None:
