@@ -353,3 +353,19 @@ def test_every_list_makes_as_many_queries_for_one_row_as_for_three(client_for, f
     assert len(client.get(urls[2]).context["lines"]) == 4
     assert len(client.get(urls[3]).context["page"]) == 3
     assert len(client.get(urls[5]).context["rows"]) == 6
+
+
+# ---------------------------------------------------------------------------------------------------- home
+def test_finance_home_lists_what_waits_and_others_see_no_money(client_for, finance_officer, district_officer, funded):
+    domain.approve_entitlement(funded[0], by=finance_officer)
+    response = client_for(finance_officer).get("/")
+    html = response.content.decode()
+    assert 'data-testid="to-approve">2<' in html
+    assert 'data-testid="to-pay">1<' in html
+    assert "finance-card" not in client_for(district_officer).get("/").content.decode()
+
+
+def test_producer_page_links_to_its_funding_history_for_money_viewers(client_for, commune_official, secretary, funded):
+    url = reverse("products:producer_detail", args=[funded[0].producer_id])
+    assert 'data-testid="funding-history"' in client_for(commune_official).get(url).content.decode()
+    assert 'data-testid="funding-history"' not in client_for(secretary).get(url).content.decode()
