@@ -1,7 +1,5 @@
 """Forms of the funding pages: input → Python values (amounts as Decimal), no layout."""
 
-from decimal import Decimal
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -160,6 +158,3 @@ class PolicyForm(forms.Form):
         for rate in policy.rates.all():
             initial[f"rate_{rate.case}_{rate.star}"] = f"{int(rate.amount)}"
         return initial
-
-
-ZERO = Decimal(0)

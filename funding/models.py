@@ -200,11 +200,6 @@ class Entitlement(models.Model):
     def __str__(self):
         return f"{self.product} – {self.decision}"
 
-    @property
-    def open_amount(self):
-        """What is still owed once approved: the amount, until it is paid."""
-        return self.amount if self.status != EntitlementStatus.PAID else 0
-
 
 class Payment(models.Model):
     """One attempt to pay an entitlement: paid (date, voucher, amount) or failed (reason); a failed attempt stays on
