@@ -57,6 +57,8 @@ audit.register_actions(
         "policy.saved": gettext_lazy("Saved the support policy"),
     }
 )
+# Labels of the changes that are not fields of the audited model (the history shows them in the reader's language).
+audit.EXTRA_FIELD_LABELS.update({"expense": gettext_lazy("expense"), "rates": gettext_lazy("support rates")})
 audit.register_value_labels("status", dict(EntitlementStatus.choices))
 audit.register_value_labels("case", dict(SupportCase.choices))
 audit.register_value_labels("payer", dict(Payer.choices))

@@ -369,3 +369,10 @@ def test_producer_page_links_to_its_funding_history_for_money_viewers(client_for
     url = reverse("products:producer_detail", args=[funded[0].producer_id])
     assert 'data-testid="funding-history"' in client_for(commune_official).get(url).content.decode()
     assert 'data-testid="funding-history"' not in client_for(secretary).get(url).content.decode()
+
+
+def test_budget_line_history_reads_in_vietnamese(client_for, finance_officer, support_line_2024):
+    domain.record_expense(support_line_2024, date=DAY, purpose="Hội nghị", amount=Decimal(5), document="PC 1",
+                          by=finance_officer)  # fmt: skip
+    html = client_for(finance_officer).get(reverse("funding:budget_line", args=[support_line_2024.pk])).content.decode()
+    assert "Khoản chi: <strong>Hội nghị: 5 ₫ (20/06/2024, PC 1)</strong>" in html
