@@ -12,6 +12,7 @@ NAV_ITEMS = [
     (_("Rounds"), "evaluations:round_list", "round.list"),
     (_("Products"), "products:product_list", "product.list"),
     (_("Certificates"), "evaluations:certificate_list", "certificate.list"),
+    (_("Support"), "funding:entitlement_list", "entitlement.list"),
 ]
 MORE_ITEMS = [
     (_("Programme years"), "evaluations:year_list", "year.view"),
@@ -20,6 +21,8 @@ MORE_ITEMS = [
     (_("Criteria sets"), "evaluations:criteria_list", "criteria.confirm"),
     (_("Programme settings"), "authority_settings", "authority.view_settings"),
     (_("Outbox"), "outbox", "outbox.view"),
+    (_("Budgets"), "funding:budget", "budget.view"),
+    (_("Support policies"), "funding:policy_list", "policy.view"),
 ]
 
 

@@ -158,4 +158,14 @@ def seed_all(regime: str = "district") -> dict:
     from evaluations.reminders import seed_notifications
 
     seed_notifications()
-    return {"authority": authority, "year": year, "usernames": usernames, "products": products, "scoring": scoring}
+    from funding.demo import seed_funding
+
+    funding = seed_funding(authority)
+    return {
+        "authority": authority,
+        "year": year,
+        "usernames": usernames,
+        "products": products,
+        "scoring": scoring,
+        "funding": funding,
+    }

@@ -81,19 +81,21 @@ def test_seed_products_is_idempotent(seeded):
         rounds_before
     )
     assert second_result["created"] == {"producers": 0, "products": 0, "dossiers": 0, "documents": 0}
-    assert first_result["created"]["documents"] == first["documents"] > 0
-    assert {k: v for k, v in second_result.items() if k != "created"} == {
-        k: v for k, v in first_result.items() if k != "created"
-    }
+    # funding.demo runs after this app's seeding and adds one product of its own (Trứng gà đồi Bắc Lũng, recognised
+    # after NQ 67 ended), with its documents: compare this app's share.
+    funding_documents = Document.objects.filter(dossier__product__name="Trứng gà đồi Bắc Lũng").count()
+    assert first_result["created"]["documents"] == first["documents"] - funding_documents > 0
+    assert demo.seed_products(authority) == second_result
     assert first["producers"] == 9
-    assert first["products"] == first["dossiers"] == 11
+    # 11 of this app's stories, and funding.demo's product recognised after NQ 67 ended (Trứng gà đồi Bắc Lũng)
+    assert first["products"] == first["dossiers"] == 12
     assert first["criteria_sets"] == 26
     assert first["comments"] == 3  # two on the returned dossier, one on the resubmitted one
 
 
 @pytest.mark.django_db
 def test_appendix_1_products_and_producers(seeded):
-    assert Product.objects.count() == len(APPENDIX_1) + len(INVENTED) == 11
+    assert Product.objects.exclude(name="Trứng gà đồi Bắc Lũng").count() == len(APPENDIX_1) + len(INVENTED) == 11
     for name, (producer_name, commune_slug, registration_type) in (APPENDIX_1 | INVENTED).items():
         product = Product.objects.select_related("producer", "commune").get(name=name)
         assert product.producer.name == producer_name
