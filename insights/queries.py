@@ -14,6 +14,7 @@ from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from evaluations.enums import EXPIRING_DAYS, CertificateStatus, RoundStage, SheetStatus
 from evaluations.models import Certificate, ProgrammeYear, Recognition, Round
@@ -120,12 +121,12 @@ def targets(year: ProgrammeYear, stars: YearStars) -> list[dict]:
 
 # ---------------------------------------------------------------------------------------------------- funnel
 FUNNEL_STEPS = (
-    ("registered", _("Registered"), {}),
-    ("submitted", _("Submitted"), {"outcome": "submitted"}),
-    ("accepted", _("Accepted for evaluation"), {"status": DossierStatus.ACCEPTED}),
-    ("scored", _("Scored"), {"outcome": "scored"}),
-    ("recognised", _("Recognised"), {"outcome": "recognised"}),
-    ("certified", _("Certified"), {"outcome": "certified"}),
+    ("registered", pgettext_lazy("funnel", "Registered"), {}),
+    ("submitted", pgettext_lazy("funnel", "Submitted"), {"outcome": "submitted"}),
+    ("accepted", pgettext_lazy("funnel", "Accepted for evaluation"), {"status": DossierStatus.ACCEPTED}),
+    ("scored", pgettext_lazy("funnel", "Scored"), {"outcome": "scored"}),
+    ("recognised", pgettext_lazy("funnel", "Recognised"), {"outcome": "recognised"}),
+    ("certified", pgettext_lazy("funnel", "Certified"), {"outcome": "certified"}),
 )
 
 

@@ -21,6 +21,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -28,8 +29,9 @@ from openpyxl.utils import get_column_letter
 from evaluations.models import Certificate, Recognition
 from evaluations.printouts import decimal_text, place_and_date, star_text
 from insights import queries
+from ocop.enums import AuthorityLevel
 from ocop.lib.pdf import render_pdf
-from ocop.lib.text import vn_slugify
+from ocop.lib.text import unaccent, vn_slugify
 from products.enums import RegistrationType
 from products.excel import DATE_FORMAT, HEADER_FILL, HEADER_FONT, safe_text
 from products.models import Dossier
@@ -39,9 +41,17 @@ def date_text(value) -> str:
     return date_format(value, "SHORT_DATE_FORMAT") if value else ""
 
 
+# The word before the authority's name at the end of an address ("huyện Lục Nam", "tỉnh Bắc Giang").
+ADDRESS_WORDS = {
+    AuthorityLevel.DISTRICT: pgettext_lazy("address", "district"),
+    AuthorityLevel.PROVINCE: pgettext_lazy("address", "province"),
+}
+
+
 def place_of(authority) -> str:
     """'huyện Lục Nam': the authority's level and short name, as an address ends."""
-    return f"{authority.get_level_display().lower()} {authority.short_name}"
+    word = ADDRESS_WORDS.get(authority.level, authority.get_level_display().lower())
+    return f"{word} {authority.short_name}"
 
 
 def producer_address(producer, commune, authority) -> str:
@@ -405,7 +415,7 @@ def national_rows(authority, today=None) -> list[list]:
                 date_text(c.valid_until),
             ]
         )
-    rows.sort(key=lambda row: (row[1].casefold(), row[0]))
+    rows.sort(key=lambda row: (unaccent(row[1]).casefold(), row[0]))
     return rows
 
 

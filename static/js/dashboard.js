@@ -17,13 +17,28 @@
   Chart.defaults.animation = false;
   Chart.defaults.maintainAspectRatio = false;
 
+  // Long category names (communes, product groups) are shortened on the axis, more on a phone; the tooltip and the
+  // table beside the chart give them in full.
+  function labelAxis(canvas) {
+    var max = canvas.parentNode.clientWidth < 420 ? 14 : 30;
+    return {
+      ticks: {
+        autoSkip: false,
+        callback: function (value) {
+          var label = String(this.getLabelForValue(value));
+          return label.length > max ? label.slice(0, max - 1) + "\u2026" : label;
+        }
+      }
+    };
+  }
+
   function integerAxis(extra) {
     var axis = { beginAtZero: true, ticks: { precision: 0 } };
     return Object.assign(axis, extra || {});
   }
 
   var builders = {
-    targets: function (d) {
+    targets: function (d, canvas) {
       return {
         type: "bar",
         data: {
@@ -33,14 +48,18 @@
             { label: d.series[1], data: d.actual, backgroundColor: GREEN }
           ]
         },
-        options: { indexAxis: "y", scales: { x: integerAxis() } }
+        options: { indexAxis: "y", scales: { x: integerAxis(), y: labelAxis(canvas) } }
       };
     },
-    funnel: function (d) {
+    funnel: function (d, canvas) {
       return {
         type: "bar",
         data: { labels: d.labels, datasets: [{ label: d.series, data: d.values, backgroundColor: GREEN }] },
-        options: { indexAxis: "y", plugins: { legend: { display: false } }, scales: { x: integerAxis() } }
+        options: {
+          indexAxis: "y",
+          plugins: { legend: { display: false } },
+          scales: { x: integerAxis(), y: labelAxis(canvas) }
+        }
       };
     },
     stars: function (d) {
@@ -50,11 +69,11 @@
         options: { plugins: { legend: { display: false } }, scales: { y: integerAxis() } }
       };
     },
-    communes: function (d) {
-      return pairs(d);
+    communes: function (d, canvas) {
+      return pairs(d, canvas);
     },
-    groups: function (d) {
-      return pairs(d);
+    groups: function (d, canvas) {
+      return pairs(d, canvas);
     },
     history: function (d) {
       return {
@@ -75,7 +94,7 @@
     canvas.parentNode.style.height = Math.max(160, rows * 34 + 70) + "px";
   }
 
-  function pairs(d) {
+  function pairs(d, canvas) {
     return {
       type: "bar",
       data: {
@@ -85,7 +104,7 @@
           { label: d.series[1], data: d.recognised, backgroundColor: GREEN }
         ]
       },
-      options: { indexAxis: "y", scales: { x: integerAxis() } }
+      options: { indexAxis: "y", scales: { x: integerAxis(), y: labelAxis(canvas) } }
     };
   }
 
@@ -95,7 +114,7 @@
       if (canvas.parentNode.classList.contains("chart-rows")) {
         fitRows(canvas, data[name].labels.length);
       }
-      new Chart(canvas, builders[name](data[name]));
+      new Chart(canvas, builders[name](data[name], canvas));
       canvas.setAttribute("data-drawn", "true");
     }
   });
