@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from evaluations.enums import RoundStage, SheetStatus
 from evaluations.models import Certificate, ProgrammeYear, Recognition, ScoreSheet
-from funding.models import BudgetLine
+from funding.models import BudgetLine, Entitlement
 from insights.queries import choose_year, dossier_list_url
 from products.enums import EDITABLE_STATES, DossierStatus, RegistrationType
 from products.models import Document, Dossier, ItemComment
@@ -102,3 +102,12 @@ def sheets_of(user, today=None) -> dict:
         sheet.closed = round_.scoring_closed() and not sheet.late_submission_allowed
         (done if sheet.status == SheetStatus.SUBMITTED else to_score).append(sheet)
     return {"to_score": to_score, "done": done, "total": len(sheets)}
+
+
+def commune_entitlements(user, limit=10) -> list:
+    """The latest support entitlements of the commune's producers (their own commune only): one query."""
+    return list(
+        Entitlement.objects.visible_to(user)
+        .select_related("product", "producer")
+        .order_by("-decision__date", "product__name", "pk")[:limit]
+    )

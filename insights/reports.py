@@ -16,12 +16,13 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -346,8 +347,19 @@ def year_end_xlsx(data: dict) -> bytes:
     ws.append([])
     _table(ws, [_("Star"), _("Recognised")], [[f"{r['star']}★", r["count"]] for r in data["stars"].star_rows()])
     if data.get("with_money") and data.get("budget"):
+        money = data["budget"]
         ws.append([])
-        _table(ws, [_("Money"), _("Amount (VND)")], [[_("Programme budget"), data["budget"]["total"] or 0]])
+        _table(
+            ws,
+            [_("Support and budget"), _("Amount (VND)")],
+            [
+                [_("Budget of the year (all lines)"), money["total"] or 0],
+                [_("Committed (approved, not yet paid)"), money["committed"]],
+                [pgettext("money", "Paid"), money["paid"]],
+                [_("Still available"), money["available"]],
+                *([row["label"], row["amount"]] for row in money["entitlements"] if row["count"]),
+            ],
+        )
     _widths(ws, {1: 44, 2: 14, 3: 14})
     for title, key in ((_("By commune"), "by_commune"), (_("By product group"), "by_group")):
         sheet = wb.create_sheet(safe_text(str(title))[:31])
@@ -456,7 +468,7 @@ class Bold(list):
 def _cell(value):
     if isinstance(value, datetime):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    if value is None or isinstance(value, date | int | float):
+    if value is None or isinstance(value, date | int | float | Decimal):
         return value
     return safe_text(str(value))
 

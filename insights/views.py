@@ -49,6 +49,9 @@ def home(request):
         "budget_total": homes.budget_total(year) if year is not None and rules.can(user, "money.view") else None,
         "to_finish": homes.dossiers_to_finish(user) if is_commune and commune else None,
         "certified": homes.commune_certificates(user) if is_commune and commune else None,
+        "entitlements": homes.commune_entitlements(user)
+        if is_commune and commune and rules.can(user, "entitlement.list")
+        else None,
         "sheets": homes.sheets_of(user) if rules.can(user, "scoring.my_sheets") else None,
     }
     return render(request, "insights/home.html", context)

@@ -13,6 +13,7 @@ NAV_ITEMS = [
     (_("Rounds"), "evaluations:round_list", "round.list"),
     (_("Products"), "products:product_list", "product.list"),
     (_("Certificates"), "evaluations:certificate_list", "certificate.list"),
+    (_("Support"), "funding:entitlement_list", "entitlement.list"),
 ]
 MORE_ITEMS = [
     (_("Producers"), "products:producer_list", "producer.list"),
@@ -21,6 +22,8 @@ MORE_ITEMS = [
     (_("Reports"), "insights:reports", "report.view"),
     (_("Programme settings"), "authority_settings", "authority.view_settings"),
     (_("Outbox"), "outbox", "outbox.view"),
+    (_("Budgets"), "funding:budget", "budget.view"),
+    (_("Support policies"), "funding:policy_list", "policy.view"),
 ]
 
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("lich-su/<str:model>/<int:pk>/", views.history, name="history"),
     path("", include("products.urls")),
     path("", include("evaluations.urls")),
+    path("", include("funding.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

@@ -163,13 +163,19 @@ def _recognised_round_results_and_year_end(client_for):
     assert "Trà hoa vàng" in text and "75,43" in text
     values = sheet_values(client.get(reverse("insights:round_results", args=[round_1.pk, "xlsx"])).content)
     rows = {row[1]: row for row in values if isinstance(row[0], int)}
-    assert rows["Trà hoa vàng"][6:9] == ["75,43", "3★", "3★"]
+    assert rows["Trà hoa vàng"][6:9] == ["75,43", "4★", "3★"]  # the council's 4★, capped at 3★ by the district
 
     text = pdf_text(client.get(reverse("insights:year_end", args=[2024, "pdf"])).content)
     assert "Báo cáo tổng kết Chương trình OCOP năm 2024".upper() in text
     assert "Sản phẩm mới đạt 3★ trở lên 7 3" in text  # plan 7, recognised 3
     assert "Sản phẩm đánh giá lại 2 2 100%" in text
-    assert "200.000.000 ₫" in text  # the office sees the budget
+    # the office sees the money: 2024's two lines (200.000.000 programme + 250.000.000 support), the failed transfer
+    # still committed (Trà hoa vàng, 20.000.000), paid = two payments (100.000.000) + the expenses (135.100.000)
+    assert "Hỗ trợ và kinh phí" in text
+    assert "Tổng kinh phí năm (mọi dòng) 450.000.000 ₫" in text
+    assert "Đã cam kết (đã duyệt, chưa chi) 20.000.000 ₫" in text
+    assert "Đã chi 235.100.000 ₫" in text
+    assert "Còn lại 194.900.000 ₫" in text
     values = sheet_values(client.get(reverse("insights:year_end", args=[2024, "xlsx"])).content)
     assert ("Sản phẩm mới đạt 3★ trở lên", 7, 3) in {tuple(row[:3]) for row in values}
 
@@ -180,8 +186,8 @@ def _year_end_hides_money_from_the_chair(client_for):
     chair = get_user_model().objects.get(username="chutich")
     text = pdf_text(client_for(chair).get(reverse("insights:year_end", args=[2024, "pdf"])).content)
     assert "Báo cáo tổng kết".upper() in text
-    assert "200.000.000" not in text
-    assert "Kinh phí" not in text
+    assert "450.000.000" not in text
+    assert "Hỗ trợ và kinh phí" not in text
 
 
 def _national_csv(client_for):
@@ -212,12 +218,41 @@ def _national_csv(client_for):
     assert all(row[0].startswith("LN-") for row in rows[1:])
 
 
-def test_reports_from_the_demo(seeded, client_for):
-    """Each report of the demo, rendered and read back (one demo load for all of them)."""
+def _money_on_the_dashboard_and_homes(client_for):
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    finance = client_for(User.objects.get(username="taichinh"))
+    html = finance.get(reverse("insights:dashboard"), {"year": 2024}).content.decode()
+    assert 'data-testid="paid">235.100.000 ₫<' in html
+    assert 'data-testid="committed">20.000.000 ₫<' in html
+    assert 'data-testid="entitlements-proposed">1<' in html
+    home = finance.get(reverse("home")).content.decode()
+    assert 'data-testid="finance-card"' in home  # what waits for approval or payment
+    assert 'data-testid="to-approve">1<' in home
+    # the secretariat and the chair see the dashboard without money; a member sees no dashboard at all
+    for username in ("thuky", "chutich"):
+        html = client_for(User.objects.get(username=username)).get(reverse("insights:dashboard")).content.decode()
+        assert 'data-testid="money"' not in html and "235.100.000" not in html
+    member = client_for(User.objects.get(username="hoidong1"))
+    assert member.get(reverse("insights:dashboard")).status_code == 403
+    assert "₫" not in member.get(reverse("home")).content.decode()
+    # a commune official sees their own commune's entitlements only
+    truong_son = client_for(User.objects.get(username="xa-truong-son")).get(reverse("home"))
+    names = {e.product.name for e in truong_son.context["entitlements"]}
+    assert names == {"Trà hoa vàng", "Trà hoa vàng đông trùng túi lọc"}
+    html = truong_son.content.decode()
+    assert "Đông trùng hạ thảo khô" not in html and "Rượu đông trùng hạ thảo" not in html
+    assert 'data-testid="finance-card"' not in html and "235.100.000" not in html
+
+
+def test_reports_and_money_from_the_demo(seeded, client_for):
+    """Each report of the demo rendered and read back, and who sees which money (one demo load for all of it)."""
     _appendix1_pdf_and_xlsx(client_for)
     _recognised_round_results_and_year_end(client_for)
     _year_end_hides_money_from_the_chair(client_for)
     _national_csv(client_for)
+    _money_on_the_dashboard_and_homes(client_for)
 
 
 def test_csv_and_workbooks_never_carry_a_formula(authority, programme, client_for, district_officer):
