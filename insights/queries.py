@@ -181,6 +181,10 @@ def rounds(year: ProgrammeYear, today=None) -> list[Round]:
         round_.days_left = (round_.deadline - today).days
         round_.sheet_percent = round_.sheet_done * 100 // round_.sheet_total if round_.sheet_total else None
         round_.list_url = dossier_list_url(round=round_.pk)
+        round_.draft_url = dossier_list_url(round=round_.pk, status=DossierStatus.DRAFT)
+        round_.returned_url = dossier_list_url(round=round_.pk, status=DossierStatus.RETURNED)
+        round_.accepted_url = dossier_list_url(round=round_.pk, status=DossierStatus.ACCEPTED)
+        round_.recognised_url = dossier_list_url(round=round_.pk, outcome="recognised")
     return result
 
 

@@ -492,6 +492,8 @@ def _table(ws, headers, rows):
             cell = ws.cell(row=ws.max_row, column=column)
             if isinstance(value, date):
                 cell.number_format = DATE_FORMAT
+            elif isinstance(value, Decimal):
+                cell.number_format = "#,##0"  # money in đồng, grouped by the reader's separator
             cell.alignment = Alignment(vertical="top", wrap_text=isinstance(value, str))
             if isinstance(row, Bold):
                 cell.font = Font(bold=True)

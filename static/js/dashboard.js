@@ -9,8 +9,8 @@
   }
   var data = JSON.parse(source.textContent);
   var GREEN = "#2e7d32";
-  var GREY = "#9e9e9e";
-  var STAR_COLOURS = ["#bdbdbd", "#90a4ae", "#f9a825", "#ef6c00", "#c62828"];
+  var GREY = "#757575"; // every colour has at least 3:1 contrast on white (WCAG 1.4.11)
+  var STAR_COLOURS = ["#757575", "#546e7a", "#b26a00", "#d84315", "#b71c1c"];
 
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   Chart.defaults.color = "#212529";
