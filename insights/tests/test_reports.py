@@ -79,8 +79,10 @@ PLAN_ROWS = {
         "danh_gia_lai",
     ),
 }
-# The demo's two invented products of this year's scoring round (not in the plan).
+# The demo's invented products of this year (not in the plan): the two of the scoring round, and the one funding's
+# newer demo adds in an extra round (recognised after NQ 67 ended), present or not depending on the funding demo.
 INVENTED = {"Rượu nếp cái hoa vàng Bảo Sơn", "Gà đồi Lục Nam"}
+MAYBE_INVENTED = {"Trứng gà đồi Bắc Lũng"}
 
 
 @pytest.fixture
@@ -104,10 +106,11 @@ def test_appendix1_regenerated_from_the_demo_finds_the_plans_nine_rows(seeded):
     year_2024 = ProgrammeYear.objects.get(authority=authority, year=2024)
     current = ProgrammeYear.objects.get(authority=authority, year=timezone.localdate().year)
     rows = _rows(reports.appendix1(authority, year_2024)) + _rows(reports.appendix1(authority, current))
-    plan_rows = [row for row in rows if row[2] not in INVENTED]
+    plan_rows = [row for row in rows if row[2] not in INVENTED | MAYBE_INVENTED]
     assert len(plan_rows) == 9
     assert set(plan_rows) == PLAN_ROWS
-    assert {row[2] for row in rows} - {row[2] for row in plan_rows} == INVENTED
+    extras = {row[2] for row in rows} - {row[2] for row in plan_rows}
+    assert INVENTED <= extras <= INVENTED | MAYBE_INVENTED
 
     data_2024 = reports.appendix1(authority, year_2024)
     new, again = data_2024["sections"]
