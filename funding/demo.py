@@ -267,3 +267,25 @@ def seed_funding(authority: Authority) -> dict:
         "budget_lines": BudgetLine.objects.filter(year__authority=authority).count(),
         "expenses": Expense.objects.filter(line__year__authority=authority).count(),
     }
+
+
+# ---------------------------------------------------------------------------------------------------- programme lines
+def seed_budgets(authority: Authority) -> int:
+    """The programme line of 2024 (200.000.000 ₫, Kế hoạch 14/KH-UBND) and the same, illustrative, for this year. A
+    step of ``ocop.demo.seed_all`` once the years exist (it used to live in ``ocop.demo`` and ``products.demo``; the
+    core and the lower apps import no funding). Returns how many lines the authority has."""
+    year_2024 = ProgrammeYear.objects.filter(authority=authority, year=2024).first()
+    if year_2024 is not None:
+        BudgetLine.objects.update_or_create(
+            year=year_2024,
+            name=PROGRAMME_LINE,
+            defaults={"source": "Ngân sách tỉnh (Kế hoạch 14/KH-UBND)", "amount": Decimal("200000000")},
+        )
+    current = ProgrammeYear.objects.filter(authority=authority, year=timezone.localdate().year).first()
+    if current is not None and current != year_2024:
+        BudgetLine.objects.get_or_create(
+            year=current,
+            name=PROGRAMME_LINE,
+            defaults={"source": "Ngân sách tỉnh (dữ liệu minh họa, như năm 2024)", "amount": Decimal("200000000")},
+        )
+    return BudgetLine.objects.filter(year__authority=authority).count()

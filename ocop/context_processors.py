@@ -7,6 +7,7 @@ from ocop import rules
 # (label, url name, action that shows it). The main bar holds daily work; catalogues sit in a "More" menu.
 NAV_ITEMS = [
     (_("Home"), "home", "dashboard.view"),
+    (_("Dashboard"), "insights:dashboard", "dashboard.district"),
     (_("Scoring"), "evaluations:my_sheets", "scoring.my_sheets"),
     (_("Dossiers"), "products:dossier_list", "dossier.list"),
     (_("Rounds"), "evaluations:round_list", "round.list"),
@@ -19,6 +20,7 @@ MORE_ITEMS = [
     (_("Producers"), "products:producer_list", "producer.list"),
     (_("Communes"), "communes", "commune.list"),
     (_("Criteria sets"), "evaluations:criteria_list", "criteria.confirm"),
+    (_("Reports"), "insights:reports", "report.view"),
     (_("Programme settings"), "authority_settings", "authority.view_settings"),
     (_("Outbox"), "outbox", "outbox.view"),
     (_("Budgets"), "funding:budget", "budget.view"),

@@ -1,17 +1,16 @@
-"""The Lục Nam demo programme: authority, communes, the 2024 plan and the demo accounts.
+"""The Lục Nam demo programme: authority, communes and the demo accounts, then the apps' demo steps.
 
-Later issues add their own demo data through functions called from ``seed_demo``.
-Every function here is idempotent: running it twice leaves the same rows.
+The core imports no app: each app registers its demo step in its ``AppConfig.ready`` with ``register_step`` (a dotted
+path, imported only when the demo runs), and ``seed_all`` runs the steps in their order after the accounts.
+Every function here, and every registered step, is idempotent: running it twice leaves the same rows.
 """
 
-import datetime
-from decimal import Decimal
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils.module_loading import import_string
 
-from evaluations.models import ProgrammeYear
-from funding.models import BudgetLine
 from ocop import domain
 from ocop.enums import AuthorityLevel, Role, UnitKind
 from ocop.lib.text import vn_slugify
@@ -87,32 +86,6 @@ def seed_authority(regime: str = "district") -> Authority:
     return authority
 
 
-def seed_plan_2024(authority: Authority) -> ProgrammeYear:
-    year, _ = ProgrammeYear.objects.update_or_create(
-        authority=authority,
-        year=2024,
-        defaults={
-            "plan_reference": (
-                "Kế hoạch triển khai Chương trình OCOP tỉnh Bắc Giang năm 2024 (mô phỏng chế độ cấp tỉnh theo "
-                "Quyết định 1489/QĐ-TTg, trên dữ liệu của huyện Lục Nam)"
-                if authority.is_province
-                else "Kế hoạch triển khai Chương trình OCOP huyện Lục Nam năm 2024 "
-                "(căn cứ Kế hoạch số 14/KH-UBND ngày 06/02/2024 của UBND tỉnh Bắc Giang)"
-            ),
-            "target_new_products": 7,
-            "target_reevaluations": 2,
-            "budget": Decimal("200000000"),
-            "ceremony_by": datetime.date(2024, 12, 15),
-        },
-    )
-    BudgetLine.objects.update_or_create(
-        year=year,
-        name="Tuyên truyền, học tập kinh nghiệm, Hội đồng và Tổ giúp việc",
-        defaults={"source": "Ngân sách tỉnh (Kế hoạch 14/KH-UBND)", "amount": Decimal("200000000")},
-    )
-    return year
-
-
 def _account(username, full_name, job_title, *, superuser=False):
     User = get_user_model()
     user, _ = User.objects.get_or_create(username=username)
@@ -146,26 +119,31 @@ def seed_accounts(authority: Authority) -> list[str]:
     return usernames
 
 
+@dataclass(frozen=True)
+class DemoStep:
+    name: str  # the key of its result in seed_all()'s answer
+    path: str  # dotted path of a function taking the authority
+    order: int
+
+
+_STEPS: dict[str, DemoStep] = {}
+
+
+def register_step(name: str, path: str, *, order: int) -> None:
+    """Called by an app's ``AppConfig.ready``: run ``path(authority)`` in ``seed_all`` (lowest order first)."""
+    _STEPS[name] = DemoStep(name, path, order)
+
+
+def registered_steps() -> list[DemoStep]:
+    return sorted(_STEPS.values(), key=lambda step: (step.order, step.name))
+
+
 def seed_all(regime: str = "district") -> dict:
-    from evaluations.demo import seed_scoring
-    from products.demo import seed_products
-
+    """The authority (configured for the regime), its communes and the accounts, then every registered app step;
+    returns each step's result under its name (e.g. ``year``: the 2024 ProgrammeYear, ``products``, ``scoring``)."""
     authority = seed_authority(regime)
-    year = seed_plan_2024(authority)
     usernames = seed_accounts(authority)
-    products = seed_products(authority)
-    scoring = seed_scoring(authority)
-    from evaluations.reminders import seed_notifications
-
-    seed_notifications()
-    from funding.demo import seed_funding
-
-    funding = seed_funding(authority)
-    return {
-        "authority": authority,
-        "year": year,
-        "usernames": usernames,
-        "products": products,
-        "scoring": scoring,
-        "funding": funding,
-    }
+    result = {"authority": authority, "usernames": usernames}
+    for step in registered_steps():
+        result[step.name] = import_string(step.path)(authority)
+    return result

@@ -58,6 +58,29 @@ SWEEP_BATCH = 200
 # After failing to reach the broker, a process stops trying for this long (seconds); the sweep sends meanwhile.
 BROKER_PAUSE = 30
 _broker_failed_at: float | None = None
+
+# Dotted paths of functions ``scan(now=None) -> {kind: new rows}`` that create the reminders due now. Apps register
+# theirs in ``AppConfig.ready`` (evaluations: commune and scoring deadlines, certificate expiry, ceremony), so the
+# core's beat task and command run them without importing any app.
+_deadline_scanners: list[str] = []
+
+
+def register_deadline_scanner(path: str) -> None:
+    if path not in _deadline_scanners:
+        _deadline_scanners.append(path)
+
+
+def scan_deadlines(now=None) -> dict[str, int]:
+    """Run every registered scanner; returns the number of new rows per kind, added up over the scanners."""
+    from django.utils.module_loading import import_string
+
+    created: dict[str, int] = {}
+    for path in _deadline_scanners:
+        for kind, count in import_string(path)(now).items():
+            created[kind] = created.get(kind, 0) + count
+    return created
+
+
 DEFAULT_CHANNELS = (NotificationChannel.IN_APP, NotificationChannel.EMAIL)
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

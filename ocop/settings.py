@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "products",
     "evaluations",
     "funding",
+    "insights",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

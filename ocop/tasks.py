@@ -38,6 +38,6 @@ def send_pending_notifications() -> dict:
 @shared_task(name="ocop.tasks.scan_deadlines")
 def scan_deadlines() -> dict:
     """Beat, hourly: create the reminders due now (the rows queue their own delivery once committed)."""
-    from evaluations import reminders
+    from ocop import notify
 
-    return reminders.scan()
+    return notify.scan_deadlines()

@@ -5,7 +5,7 @@ from django.urls import include, path
 from ocop import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("insights.urls")),  # the home, the dashboard and the reports
     path("healthz", views.healthz, name="healthz"),
     path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,20 +1,18 @@
-"""Views of the shared core: dashboard, communes, programme settings, history, health."""
+"""Views of the shared core: communes, programme settings, history, health. (The home and the dashboards are in
+``insights``, above the apps.)"""
 
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from evaluations.models import ProgrammeYear
-from funding.models import BudgetLine
 from ocop import audit, domain, rules
 from ocop.enums import Role, UnitKind
 from ocop.forms import AuthoritySettingsForm
@@ -32,74 +30,6 @@ AUDITABLE_MODELS = {
     "evaluations.programmeyear",
     "evaluations.round",
 }
-
-
-def _current_year(authority):
-    today = timezone.localdate()
-    years = ProgrammeYear.objects.filter(authority=authority)
-    return years.filter(year=today.year).first() or years.order_by("-year").first()
-
-
-@login_required
-def home(request):
-    user = request.user
-    rules.authorize(user, "dashboard.view")
-    authority = Authority.objects.current()
-    year = _current_year(authority) if authority else None
-    budget_total = None
-    if year is not None and rules.can(user, "funding.area"):
-        budget_total = BudgetLine.objects.filter(year=year).aggregate(total=Sum("amount"))["total"]
-    roles = rules.roles_of(user)
-    commune = None
-    commune_id = rules.commune_id_of(user)
-    if commune_id:
-        commune = Commune.objects.get(pk=commune_id)
-    context = {
-        "authority": authority,
-        "year": year,
-        "budget_total": budget_total,
-        "commune": commune,
-        "is_district": bool(roles & {Role.DISTRICT_OFFICE, Role.SECRETARIAT, Role.SYSADMIN}),
-        "is_council": bool(roles & {Role.COUNCIL_CHAIR, Role.COUNCIL_MEMBER}),
-        "is_chair": Role.COUNCIL_CHAIR in roles,
-        "is_finance": Role.FINANCE in roles,
-        "is_commune": Role.COMMUNE_OFFICIAL in roles,
-        "commune_count": Commune.objects.count() if rules.can(user, "commune.list") else None,
-        "dossier_counts": _dossier_counts(user) if rules.can(user, "dossier.list") else None,
-        "sheets_to_score": _sheets_to_score(user) if rules.can(user, "scoring.my_sheets") else None,
-        "progress": _plan_progress(year) if year is not None else None,
-    }
-    return render(request, "ocop/home.html", context)
-
-
-def _dossier_counts(user):
-    """Dossiers the user can see, by status, in one query (the dashboard's work queue)."""
-    from products.enums import DossierStatus
-    from products.models import Dossier
-
-    rows = Dossier.objects.visible_to(user).values("status").annotate(n=Count("id")).order_by()
-    counts = {row["status"]: row["n"] for row in rows}
-    return [{"status": status, "label": status.label, "count": counts.get(status.value, 0)} for status in DossierStatus]
-
-
-def _plan_progress(year) -> dict:
-    """Recognitions of the year's decisions against the plan's targets, in one query."""
-    from evaluations.models import Recognition
-    from products.enums import RegistrationType
-
-    return Recognition.objects.filter(decision__round__year=year, star__gte=3).aggregate(
-        new=Count("id", filter=Q(dossier__registration_type=RegistrationType.NEW)),
-        reevaluated=Count("id", filter=Q(dossier__registration_type=RegistrationType.REEVALUATION)),
-    )
-
-
-def _sheets_to_score(user) -> int:
-    from evaluations.enums import RoundStage, SheetStatus
-    from evaluations.models import ScoreSheet
-
-    return ScoreSheet.objects.filter(
-        member__user=user, status=SheetStatus.DRAFT, dossier__round__stage=RoundStage.SCORING
-    ).count()
 
 
 @login_required

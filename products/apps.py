@@ -7,4 +7,7 @@ class ProductsConfig(AppConfig):
     verbose_name = _("Producers, products and dossiers")
 
     def ready(self):
+        from ocop import demo
         from products import domain, rules  # noqa: F401 - registers rules and audit labels
+
+        demo.register_step("products", "products.demo.seed_products", order=20)

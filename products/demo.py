@@ -31,7 +31,6 @@ import datetime
 import struct
 import zlib
 from dataclasses import dataclass, field
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
@@ -42,7 +41,6 @@ from django.utils import timezone
 
 from evaluations.catalogue import sync_catalogue
 from evaluations.models import CriteriaSet, ProgrammeYear, Round
-from funding.models import BudgetLine
 from ocop.lib.text import unaccent
 from ocop.models import Authority, Commune
 from products import checklist, domain
@@ -557,7 +555,7 @@ def seed_rounds(authority: Authority) -> dict:
     its commune deadline three weeks ahead."""
     year_2024 = ProgrammeYear.objects.filter(authority=authority, year=2024).first()
     if year_2024 is None:
-        from ocop.demo import seed_plan_2024  # local import: ocop.demo will import this module
+        from evaluations.demo import seed_plan_2024  # local import: evaluations.demo imports this module
 
         year_2024 = seed_plan_2024(authority)
     # Plan §II.7: communes before 10/6 and 10/10 (printed "10/10/204"), district before 15/6 and 15/10.
@@ -583,11 +581,6 @@ def seed_rounds(authority: Authority) -> dict:
             "budget": year_2024.budget,
             "ceremony_by": max(datetime.date(today.year, 12, 15), today + datetime.timedelta(days=40)),
         },
-    )
-    BudgetLine.objects.get_or_create(
-        year=current_year,
-        name="Tuyên truyền, học tập kinh nghiệm, Hội đồng và Tổ giúp việc",
-        defaults={"source": "Ngân sách tỉnh (dữ liệu minh họa, như năm 2024)", "amount": Decimal("200000000")},
     )
     # Dates are computed at seed time so the rounds stay where the demo needs them; re-running refreshes them. If the
     # clock says 2024, use extra rounds (the plan allows them) rather than move the rounds of 2024.

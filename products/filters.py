@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.models import CriteriaSet, Round
+from evaluations.models import CriteriaSet, ProgrammeYear, Round
 from ocop import rules
 from ocop.lib.search import search_filter
 from ocop.models import Commune
@@ -24,15 +24,36 @@ class ListFilterForm(forms.Form):
         self.fields["criteria_set"].queryset = CriteriaSet.objects.order_by("code", "-version")
 
 
+# How far a dossier got (the dashboard's funnel links here): each step includes the ones after it.
+OUTCOME_CHOICES = [
+    ("", "---------"),
+    ("submitted", _("Submitted at least once")),
+    ("scored", _("Scored by the council")),
+    ("recognised", _("Recognised")),
+    ("certified", _("Certified")),
+]
+
+
 class DossierFilterForm(ListFilterForm):
+    year = forms.ModelChoiceField(label=_("Programme year"), queryset=ProgrammeYear.objects.none(), required=False)
     round = forms.ModelChoiceField(label=_("Round"), queryset=Round.objects.none(), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=[("", "---------"), *DossierStatus.choices], required=False)
     registration_type = forms.ChoiceField(
         label=_("Registration type"), choices=[("", "---------"), *RegistrationType.choices], required=False
     )
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOME_CHOICES, required=False)
+    star = forms.TypedChoiceField(
+        label=_("Recognised star"),
+        choices=[("", "---------"), *((n, f"{n}★") for n in range(1, 6))],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
+        self.fields["year"].queryset = ProgrammeYear.objects.order_by("-year")
+        self.fields["year"].label_from_instance = lambda year: str(year.year)
         self.fields["round"].queryset = Round.objects.select_related("year")
 
 
@@ -68,8 +89,21 @@ def filter_dossiers(queryset, form):
         queryset = queryset.filter(commune=data["commune"])
     if data.get("criteria_set"):
         queryset = queryset.filter(product__criteria_set=data["criteria_set"])
+    if data.get("year"):
+        queryset = queryset.filter(round__year=data["year"])
     if data.get("round"):
         queryset = queryset.filter(round=data["round"])
+    outcome = data.get("outcome")
+    if outcome == "submitted":
+        queryset = queryset.filter(submission_count__gt=0)
+    elif outcome == "scored":
+        queryset = queryset.filter(result__star__isnull=False)
+    elif outcome == "recognised":
+        queryset = queryset.filter(recognition__isnull=False)
+    elif outcome == "certified":
+        queryset = queryset.filter(recognition__certificates__isnull=False).distinct()
+    if data.get("star"):
+        queryset = queryset.filter(recognition__star=data["star"])
     if data.get("status"):
         queryset = queryset.filter(status=data["status"])
     if data.get("registration_type"):

@@ -1,6 +1,5 @@
 from django.core.management.base import BaseCommand
 
-from evaluations import reminders
 from ocop import notify
 
 
@@ -14,7 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-send", action="store_true", help="Only create the rows; let the workers send them.")
 
     def handle(self, *args, no_send=False, **options):
-        created = reminders.scan()
+        created = notify.scan_deadlines()
         self.stdout.write("created: " + ", ".join(f"{kind} {n}" for kind, n in created.items()))
         if not no_send:
             counts = notify.send_pending()
