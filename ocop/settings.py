@@ -172,6 +172,8 @@ STORAGES = {
     },
 }
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20) * 1024 * 1024
+# Where `make backup` (manage.py backup) writes; keep it on another disk or copy it off the machine.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
 
 # ---------------------------------------------------------------------------
 # Email
