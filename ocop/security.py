@@ -40,7 +40,7 @@ class OddInputMiddleware:
     """Answer 400 to a request whose parameters or file names no form could accept.
 
     A NUL byte in any value (PostgreSQL refuses it in text), a value longer than MAX_VALUE_LENGTH, text that
-    cannot be encoded, or an uploaded file name with a NUL byte. Ordinary mistakes (a letter where a number is
+    cannot be encoded (Django's upload parser already strips control characters from file names). Ordinary mistakes (a letter where a number is
     expected, an unknown choice) are left to the forms, which answer them with a message beside the field.
     """
 
@@ -64,17 +64,23 @@ class OddInputMiddleware:
             "multipart/form-data",
         ):
             try:
-                post, files = request.POST, request.FILES
+                post = request.POST
             except Exception:  # a malformed multipart body; Django answers it with 400 itself
                 return None
             for key, values in post.lists():
                 for value in values:
                     if found := odd_input_problem(key, value):
                         return found
-            for upload in files.values():
-                if "\x00" in (upload.name or ""):
-                    return "nul"
         return None
+
+
+def parse_id(value) -> int | None:
+    """An id typed in a form or URL as an int, or None: ASCII digits only ('²'.isdigit() is True, int('²') fails),
+    within PostgreSQL's bigint."""
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        return None
+    return int(text)
 
 
 def clean_file_name(name: str, limit: int = MAX_FILE_NAME) -> str:
