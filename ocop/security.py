@@ -37,11 +37,12 @@ def odd_input_problem(key: str, value: str) -> str | None:
 
 
 class OddInputMiddleware:
-    """Answer 400 to a request whose parameters or file names no form could accept.
+    """Answer 400 to a request whose parameters no form could accept.
 
-    A NUL byte in any value (PostgreSQL refuses it in text), a value longer than MAX_VALUE_LENGTH, text that
-    cannot be encoded (Django's upload parser already strips control characters from file names). Ordinary mistakes (a letter where a number is
-    expected, an unknown choice) are left to the forms, which answer them with a message beside the field.
+    A NUL byte in any value (PostgreSQL refuses it in text), a value longer than MAX_VALUE_LENGTH, or text that
+    cannot be encoded. Django's upload parser already strips control characters from file names. Ordinary
+    mistakes (a letter where a number is expected, an unknown choice) are left to the forms, which answer them
+    with a message beside the field.
     """
 
     def __init__(self, get_response):
