@@ -143,6 +143,16 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+def axes_username(request, credentials=None) -> str:
+    """The user name django-axes counts failures against, bounded like Django's (a 5 000-character user name
+    must not overflow the attempts table)."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    value = (credentials or {}).get(field) if credentials else None
+    if value is None:
+        value = request.POST.get(field, "") if request is not None else ""
+    return str(value)[:150]
+
+
 def lockout_response(request, original_response=None, credentials=None):
     """The page a locked-out login gets (django-axes): Vietnamese, with the waiting time, status 429."""
     minutes = max(1, round(float(settings.AXES_COOLOFF_TIME) * 60))

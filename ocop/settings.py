@@ -275,6 +275,7 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ocop.security.lockout_response"
+AXES_USERNAME_CALLABLE = "ocop.security.axes_username"
 AXES_ENABLE_ADMIN = False  # ocop.admin registers its own, audited, views of attempts and lockouts
 AXES_VERBOSE = False
 # Behind a reverse proxy set AXES_PROXY_COUNT (proxies in front) so the client's address is the one locked out.

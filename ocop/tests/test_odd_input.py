@@ -60,3 +60,9 @@ def test_superscript_digit_as_a_member_to_assign_is_ignored(client_for, secretar
         reverse("evaluations:assign", args=[dossier.pk]), {"members": ["²", "abc", "1"]}
     )
     assert response.status_code in (302, 404)
+
+
+def test_a_huge_user_name_on_the_login_page_is_an_ordinary_failure(client):
+    response = client.post(reverse("login"), {"username": "x" * 5000, "password": "y" * 5000})
+    assert response.status_code == 200
+    assert "is-invalid" in response.content.decode() or "errorlist" in response.content.decode()
