@@ -89,13 +89,13 @@ evaluations:reopen_sheet              sheet             GET  login 405   405   4
 evaluations:reopen_sheet              sheet             POST login 302   302   403   403   403   302   403   403
 evaluations:sheet_pdf                 sheet             GET  login 200   200   200   200   403   200   403   404
 evaluations:sheet_xlsx                sheet             GET  login 200   200   200   200   403   200   403   404
-evaluations:result                    result            GET  login 200   200   200   403   403   200   404   404
+evaluations:result                    result            GET  login 200   200   200   200   200   200   200   404
 evaluations:accept_spread             result            GET  login 405   405   405   405   405   405   405   405
-evaluations:accept_spread             result            POST login 403   403   404   403   403   403   404   404
+evaluations:accept_spread             result            POST login 403   403   302   403   403   403   403   404
 evaluations:assign                    result            GET  login 405   405   405   405   405   405   405   405
 evaluations:assign                    result            POST login 302   302   403   403   403   302   403   403
 evaluations:province_result           result            GET  login 405   405   405   405   405   405   405   405
-evaluations:province_result           result            POST login 404   403   403   403   403   404   403   403
+evaluations:province_result           result            POST login 302   403   403   403   403   302   403   403
 evaluations:criteria_list             -                 GET  login 200   200   200   200   403   200   403   403
 evaluations:criteria_detail           criteria_set      GET  login 200   200   200   200   403   200   403   403
 evaluations:confirm_criteria          criteria_set      GET  login 405   405   405   405   405   405   405   405

@@ -150,8 +150,9 @@ def _objects():
         return _pk(s, s.dossier.commune.slug)
 
     def result():
+        # Result pages are addressed by their dossier (ket-qua/<dossier pk>/).
         r = _result()
-        return _pk(r, r.dossier.commune.slug)
+        return _pk(r.dossier, r.dossier.commune.slug)
 
     def criteria_set():
         from evaluations.models import CriteriaSet
