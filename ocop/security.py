@@ -9,6 +9,7 @@ import unicodedata
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import user_logged_in
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.cache import cache
@@ -122,6 +123,15 @@ class SessionIdleMiddleware:
             if now - session.get("_touched", 0) >= self.TOUCH_EVERY:
                 session["_touched"] = now  # marks the session modified: saved with a new expiry
         return self.get_response(request)
+
+
+def mark_session_fresh(sender, request, user, **kwargs):
+    """A new login counts as activity: the next requests within a minute need not save the session again."""
+    if getattr(request, "session", None) is not None:
+        request.session["_touched"] = int(time.time())
+
+
+user_logged_in.connect(mark_session_fresh, dispatch_uid="ocop.security.mark_session_fresh")
 
 
 class LoginForm(AuthenticationForm):
