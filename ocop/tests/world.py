@@ -82,13 +82,20 @@ def _certificate():
 
 
 def _notification():
+    import datetime
+
+    from django.utils import timezone
+
     from ocop.models import Notification, NotificationChannel
 
-    return (
+    row = (
         Notification.objects.filter(recipient__username=ROLE_USERS["member"], channel=NotificationChannel.IN_APP)
         .order_by("pk")
         .first()
     )
+    # Reminders found at night are due at 07:00 and hidden until then: make the row due, whatever the hour.
+    Notification.objects.filter(pk=row.pk).update(due_at=timezone.now() - datetime.timedelta(hours=1))
+    return row
 
 
 def _outbox_row():
