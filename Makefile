@@ -9,7 +9,7 @@ SYSTEM_PACKAGES := chromium libharfbuzz-subset0 poppler-utils gettext fonts-deja
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ocop
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test install system-packages services lint format messages migrate demo clean
+.PHONY: run test install system-packages services lint format messages migrate demo clean backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,16 @@ messages: install
 
 test: install system-packages services lint
 	DATABASE_URL=$(TEST_DATABASE_URL) TEST_CELERY_BROKER_URL=$(TEST_REDIS_URL) $(BIN)/pytest
+
+# Back up the database and the uploaded files (same environment as the application: DATABASE_URL, MEDIA_ROOT).
+backup: install
+	$(BIN)/python manage.py backup $(if $(BACKUP_DIR),--output $(BACKUP_DIR))
+
+# Restore a backup into a fresh, empty database and media directory: createdb first, then
+# `DATABASE_URL=postgres://.../ocop_new MEDIA_ROOT=/srv/ocop/media-new make restore BACKUP=var/backups/ocop-...`
+# (BACKUP defaults to the newest backup in BACKUP_DIR).
+restore: install
+	$(BIN)/python manage.py restore $(BACKUP)
 
 clean:
 	rm -rf $(VENV) var/ocop.sqlite3

@@ -484,7 +484,7 @@ def record_certificate(
     """Record a certificate issued by a higher level (decision 14) with its scanned file; returns it, or False
     when the same number from the same issuer is already recorded for the product."""
     from products.models import Product
-    from products.uploads import check_upload
+    from products.uploads import check_upload, stored_name
 
     _require(by, "certificate.record", product)
     now = now or timezone.now()
@@ -540,7 +540,7 @@ def record_certificate(
         size=scan.size,
         sha256=digest,
     )
-    certificate.file.save(scan.name, scan, save=False)
+    certificate.file.save(stored_name(content_type), scan, save=False)
     certificate.save()
     audit.record(
         certificate,

@@ -459,6 +459,8 @@ def new_verification_code() -> str:
 def certificate_file_path(instance, filename):
     # Random names under a private folder (served only by the permission-checked download view).
     suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if suffix not in {".pdf", ".jpg", ".jpeg", ".png"}:
+        suffix = ""  # callers name the file after its detected type; nothing else reaches the disk
     return f"certificates/{uuid.uuid4().hex}{suffix}"
 
 

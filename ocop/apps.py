@@ -7,5 +7,8 @@ class OcopConfig(AppConfig):
     verbose_name = _("OCOP core")
 
     def ready(self):
-        from ocop import notifications_rules  # noqa: F401 - registers the notification rules
+        from ocop import (
+            notifications_rules,  # noqa: F401 - registers the notification rules
+            security,  # noqa: F401 - a login counts as session activity (idle timeout)
+        )
         from ocop.lib import search  # noqa: F401 - registers unaccent() on SQLite connections

@@ -236,10 +236,30 @@ class Profile(models.Model):
         return self.full_name or self.user.get_username()
 
 
+class AppendOnlyError(Exception):
+    """An attempt to change or delete an audit row."""
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    """Audit rows are append-only: bulk updates and deletes are refused (the database refuses them too)."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("Audit entries are append-only: they cannot be updated.")
+
+    def delete(self):
+        raise AppendOnlyError("Audit entries are append-only: they cannot be deleted.")
+
+    update.queryset_only = True
+    delete.queryset_only = True
+
+
 class AuditEntry(models.Model):
     """One row per state change: who did what to which object, when, with before/after values.
 
     Written only by domain functions (``ocop.audit.record``), in the same transaction as the change.
+    Append-only: ``save`` of an existing row, ``delete`` and the queryset's ``update``/``delete`` raise
+    ``AppendOnlyError``, and on PostgreSQL a trigger refuses UPDATE and DELETE (migration
+    ``0005_audit_append_only``). Deleting a user or commune still sets ``actor``/``commune`` to NULL (the names stay).
     """
 
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
@@ -262,6 +282,8 @@ class AuditEntry(models.Model):
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
 
+    objects = AuditEntryQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
@@ -273,6 +295,16 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Audit entries are append-only: they cannot be changed.")
+        kwargs.pop("force_update", None)
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit entries are append-only: they cannot be deleted.")
 
 
 class Heartbeat(models.Model):

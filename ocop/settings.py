@@ -66,11 +66,15 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "ocop.security.OddInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ocop.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -78,6 +82,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ocop.security.SessionIdleMiddleware",
+    # Last, as django-axes requires: answers a locked-out login with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ocop.urls"
@@ -97,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ocop.context_processors.navigation",
                 "ocop.context_processors.programme",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -125,6 +133,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes first: it refuses a locked-out user name or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -161,6 +174,8 @@ STORAGES = {
     },
 }
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20) * 1024 * 1024
+# Where `make backup` (manage.py backup) writes; keep it on another disk or copy it off the machine.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
 
 # ---------------------------------------------------------------------------
 # Email
@@ -240,5 +255,57 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint reports each step of every document at INFO; batches of certificates would drown the log.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# ---------------------------------------------------------------------------
+# Hardening (see docs/security.md): login protection, Content-Security-Policy, sessions, caches.
+# ---------------------------------------------------------------------------
+# A shared cache for rate limits (password reset); set CACHE_URL=redis://... when running several web workers.
+CACHE_URL = env_str("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ocop"}
+    )
+}
+# django-axes: after AXES_FAILURE_LIMIT failed logins, the user name and (separately) the address are locked for
+# AXES_COOLOFF_MINUTES; an administrator unlocks earlier in the admin (audited). Both login pages are covered.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "ocop.security.lockout_response"
+AXES_USERNAME_CALLABLE = "ocop.security.axes_username"
+AXES_ENABLE_ADMIN = False  # ocop.admin registers its own, audited, views of attempts and lockouts
+AXES_VERBOSE = False
+# Behind a reverse proxy set AXES_PROXY_COUNT (proxies in front) so the client's address is the one locked out.
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
+if AXES_IPWARE_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# Password reset by email: at most this many requests per address and per email an hour.
+PASSWORD_RESET_RATE_PER_HOUR = env_int("PASSWORD_RESET_RATE_PER_HOUR", 5)
+PASSWORD_RESET_TIMEOUT = 2 * 3600
+
+# Sessions end after SESSION_IDLE_HOURS without a request (default 8), and at browser close unless the user
+# ticked "remember me" on the login page (shared computers at the commune).
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_HOURS", 8) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = False  # decided per login by the "remember me" box (ocop.security.LoginForm)
+
+# Content-Security-Policy (django-csp 4): no inline script or style, nothing from other origins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+CROSS_ORIGIN_OPENER_POLICY = "same-origin"

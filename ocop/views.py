@@ -131,7 +131,20 @@ def healthz(request):
 
     if settings.CELERY_BROKER_URL and not settings.CELERY_TASK_ALWAYS_EAGER:
         status["broker"] = _broker_status(settings.CELERY_BROKER_URL)
-    return JsonResponse(status, status=http_status)
+    if not _may_see_health_details(request):
+        # Anonymous callers from outside learn up or down, nothing about the stack.
+        return JsonResponse({"status": "ok" if http_status == 200 else "error"}, status=http_status)
+    return JsonResponse({"status": "ok" if http_status == 200 else "error", **status}, status=http_status)
+
+
+def _may_see_health_details(request) -> bool:
+    """Staff (district office, system administrator), or a probe on this machine that did not come through a proxy."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and rules.has_role(user, Role.DISTRICT_OFFICE, Role.SYSADMIN):
+        return True
+    local = request.META.get("REMOTE_ADDR") in ("127.0.0.1", "::1")
+    proxied = any(key in request.META for key in ("HTTP_X_FORWARDED_FOR", "HTTP_X_REAL_IP", "HTTP_FORWARDED"))
+    return local and not proxied
 
 
 def _broker_status(url: str) -> str:

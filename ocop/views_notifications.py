@@ -87,15 +87,15 @@ def outbox(request):
     rules.authorize(request.user, "outbox.view")
     form = OutboxFilterForm(request.GET or None)
     rows = Notification.objects.select_related("recipient__profile").order_by("-due_at", "-id")
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            rows = rows.filter(
-                Q(recipient__username__icontains=data["q"]) | Q(recipient__profile__full_name__icontains=data["q"])
-            )
-        for name in ("status", "kind", "channel"):
-            if data[name]:
-                rows = rows.filter(**{name: data[name]})
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})  # the valid filters apply; an invalid one is shown as an error
+    if data.get("q"):
+        rows = rows.filter(
+            Q(recipient__username__icontains=data["q"]) | Q(recipient__profile__full_name__icontains=data["q"])
+        )
+    for name in ("status", "kind", "channel"):
+        if data.get(name):
+            rows = rows.filter(**{name: data[name]})
     totals = dict(Notification.objects.order_by().values_list("status").annotate(n=Count("id")))
     page, query = paginate(request, rows)
     return render(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from ocop import audit, rules
 from ocop.lib.text import unaccent
+from ocop.security import clean_file_name
 from products import checklist, hooks
 from products.enums import (
     EDITABLE_STATES,
@@ -22,7 +23,7 @@ from products.enums import (
     RegistrationType,
 )
 from products.models import Document, Dossier, ItemComment, Producer, Product
-from products.uploads import check_upload
+from products.uploads import check_upload, stored_name
 
 audit.register_actions(
     {
@@ -210,14 +211,14 @@ def add_document(dossier, *, item, upload, by, now=None) -> Document:
     document = Document(
         dossier=dossier,
         item=item,
-        original_name=upload.name[:255],
+        original_name=clean_file_name(upload.name),
         content_type=content_type,
         size=upload.size,
         sha256=sha256,
         uploaded_by=by,
         uploaded_at=now or timezone.now(),
     )
-    document.file.save(upload.name, upload, save=False)
+    document.file.save(stored_name(content_type), upload, save=False)
     document.save()
     audit.record(
         dossier,

@@ -444,7 +444,7 @@ def _read_workbook(file) -> tuple[_Sheet, _Sheet]:
                     )
                 ]
             )
-        errors = []
+        errors = _formula_errors(file, producer_ws, product_ws)
         sheets = (
             _read_sheet(producer_ws, PRODUCER_SHEET, len(PRODUCER_KEYS), errors),
             _read_sheet(product_ws, PRODUCT_SHEET, len(PRODUCT_KEYS), errors),
@@ -459,6 +459,36 @@ def _read_workbook(file) -> tuple[_Sheet, _Sheet]:
     if errors:
         raise ImportRejected(errors)
     return sheets
+
+
+def _formula_errors(file, producer_ws, product_ws) -> list:
+    """A formula in any cell of the two sheets is refused with its row and column (its value is not reliable:
+    the workbook keeps only the result last computed, or nothing)."""
+    file.seek(0)
+    formulas = load_workbook(file, read_only=True, data_only=False)
+    errors = []
+    try:
+        by_title = {ws.title: ws for ws in formulas.worksheets}
+        for ws, name, width in (
+            (producer_ws, PRODUCER_SHEET, len(PRODUCER_KEYS)),
+            (product_ws, PRODUCT_SHEET, len(PRODUCT_KEYS)),
+        ):
+            if ws is None:
+                continue
+            for number, cells in enumerate(by_title[ws.title].iter_rows(max_row=MAX_SCANNED_ROWS, max_col=width), 1):
+                for column, cell in enumerate(cells, 1):
+                    if getattr(cell, "data_type", None) == "f":
+                        errors.append(
+                            RowError(
+                                name,
+                                number,
+                                _("Cell %(cell)s contains a formula; type its value instead.")
+                                % {"cell": f"{get_column_letter(column)}{number}"},
+                            )
+                        )
+    finally:
+        formulas.close()
+    return errors
 
 
 def _read_sheet(ws, name, width, errors) -> _Sheet:

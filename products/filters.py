@@ -58,7 +58,9 @@ class DossierFilterForm(ListFilterForm):
 
 
 def _cleaned(form):
-    return form.cleaned_data if form.is_valid() else {}
+    """The valid filters only: an invalid value is an error on the form, and the other filters still apply."""
+    form.is_valid()
+    return getattr(form, "cleaned_data", {})
 
 
 def filter_producers(queryset, form):

@@ -56,6 +56,9 @@ class ProductForm(forms.ModelForm):
             kind = detect_type(photo)
             if kind not in ("image/jpeg", "image/png"):
                 raise forms.ValidationError(_("The photo must be a JPEG or PNG image."))
+            from products.uploads import stored_name
+
+            photo.name = stored_name(kind)  # the stored suffix follows the content, not the client's name
         return photo
 
 

@@ -59,6 +59,12 @@ class Producer(models.Model):
                 fields=["registration_number"],
                 condition=~models.Q(registration_number=""),
                 name="producer_unique_registration_number",
+                # Says nothing of where the number is registered (it may be another commune's producer).
+                violation_error_message=_(
+                    "This registration or tax number is already registered. Check it against the registration "
+                    "certificate; if it is right, ask the district agriculture office."
+                ),
+                violation_error_code="registration_number_taken",
             ),
         ]
 
@@ -77,7 +83,9 @@ def product_photo_path(instance, filename):
 
 
 def _suffix(filename):
-    return "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    """A known suffix only (the callers name the file after its detected type); anything else is dropped."""
+    suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return suffix if suffix in {".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx"} else ""
 
 
 class Product(models.Model):

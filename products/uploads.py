@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from ocop.security import clean_file_name
+
 ALLOWED = {
     "application/pdf": "PDF",
     "image/jpeg": "JPEG",
@@ -14,6 +16,21 @@ ALLOWED = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "XLSX",
 }
+
+
+# The stored file's suffix comes from the detected type, never from the client's file name.
+SUFFIXES = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+}
+
+
+def stored_name(content_type: str) -> str:
+    """The name handed to the storage for a checked upload (the storage adds a random stem)."""
+    return "file" + SUFFIXES[content_type]
 
 
 def _zip_kind(upload) -> str | None:
@@ -49,7 +66,7 @@ def detect_type(upload) -> str:
             return kind
     raise ValidationError(
         _("“%(name)s” is not a PDF, JPEG, PNG, DOCX or XLSX file (its content was checked, not its name)."),
-        params={"name": upload.name},
+        params={"name": clean_file_name(upload.name)},
         code="file_type",
     )
 
@@ -58,11 +75,15 @@ def check_upload(upload) -> tuple[str, str]:
     """Validate size and type; return (content_type, sha256)."""
     limit = settings.UPLOAD_MAX_BYTES
     if upload.size == 0:
-        raise ValidationError(_("“%(name)s” is empty."), params={"name": upload.name}, code="empty")
+        raise ValidationError(_("“%(name)s” is empty."), params={"name": clean_file_name(upload.name)}, code="empty")
     if upload.size > limit:
         raise ValidationError(
             _("“%(name)s” is %(size)s MB; the limit is %(limit)s MB per file."),
-            params={"name": upload.name, "size": round(upload.size / 1048576, 1), "limit": limit // 1048576},
+            params={
+                "name": clean_file_name(upload.name),
+                "size": round(upload.size / 1048576, 1),
+                "limit": limit // 1048576,
+            },
             code="too_large",
         )
     content_type = detect_type(upload)

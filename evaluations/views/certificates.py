@@ -156,7 +156,8 @@ def certificate_list(request):
     rules.authorize(user, "certificate.list")
     form = CertificateFilterForm(request.GET or None, user=user)
     certificates = Certificate.objects.visible_to(user)
-    data = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})  # the valid filters apply; an invalid one is shown as an error
     today = timezone.localdate()
     if data.get("status"):
         certificates = certificates.with_status(data["status"], today)

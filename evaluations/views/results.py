@@ -12,6 +12,7 @@ from evaluations.enums import RoundStage, SheetStatus
 from evaluations.forms import ProvinceResultForm, ReasonForm
 from evaluations.models import CouncilMember, Result
 from ocop import rules
+from ocop.security import parse_id
 from ocop.view_utils import perform
 from products.models import Dossier
 
@@ -108,7 +109,7 @@ def accept_spread(request, pk):
 def assign(request, pk):
     dossier = _dossier(pk)
     rules.authorize(request.user, "round.manage", dossier.round)
-    ids = [int(i) for i in request.POST.getlist("members") if i.isdigit()]
+    ids = [i for i in map(parse_id, request.POST.getlist("members")) if i is not None]
     members = list(CouncilMember.objects.filter(round=dossier.round, pk__in=ids))
     perform(
         request, domain.set_assignment, dossier, members, by=request.user,

@@ -16,6 +16,7 @@ from evaluations.enums import CouncilRole, RoundStage, SheetStatus
 from evaluations.forms import ConfirmForm, ConflictForm, CouncilMemberForm, DecisionForm, MeetingForm
 from evaluations.models import CouncilMember, RecognitionDecision, Result, Round
 from ocop import audit, rules
+from ocop.security import parse_id
 from ocop.view_utils import add_errors, confirmation_page, confirmed, form_errors_as_messages, perform
 from products.enums import DossierStatus
 
@@ -107,7 +108,7 @@ def council(request, pk):
                     messages.success(request, _("Added to the council."))
                     return redirect("evaluations:council", pk)
             elif action == "remove":
-                member = get_object_or_404(CouncilMember, pk=request.POST.get("member"), round=round_)
+                member = get_object_or_404(CouncilMember, pk=parse_id(request.POST.get("member")), round=round_)
                 domain.remove_council_member(member, by=request.user)
                 messages.success(request, _("Removed from the council."))
                 return redirect("evaluations:council", pk)

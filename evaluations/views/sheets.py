@@ -14,6 +14,7 @@ from evaluations.enums import RoundStage, SheetStatus
 from evaluations.forms import ReasonForm
 from evaluations.models import ScoreSheet
 from ocop import rules
+from ocop.security import parse_id
 from ocop.view_utils import perform
 
 SHEET_RELATED = (
@@ -93,7 +94,7 @@ def sheet(request, pk):
                 return redirect("evaluations:result", sheet.dossier_id)
         except ValidationError as error:
             errors = error.messages
-            choices = {k: int(v) for k, v in posted.items() if str(v).isdigit()}
+            choices = {k: parse_id(v) for k, v in posted.items() if parse_id(v) is not None}
             sheet.refresh_from_db()
         else:
             messages.success(request, _("Draft saved."))

@@ -7,7 +7,7 @@ from django.urls import reverse
 def test_healthz_reports_database_ok_and_eager_broker(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "broker": "eager", "worker_last_seen": None}
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "eager", "worker_last_seen": None}
 
 
 @pytest.mark.django_db

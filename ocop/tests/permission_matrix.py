@@ -1,0 +1,155 @@
+"""Who may open which URL: the expected answer of every named URL for every role (issue 14, point 7).
+
+``test_url_sweep.py`` requests every named URL of the URLconf as each role on the demo (``seed_demo``) and compares
+the answer with this table. A URL without a line fails the test, and the failure prints the line to add (with the
+answers observed now: check each one is what you intend before pasting it).
+
+Columns
+    url name   as in ``reverse()``, e.g. ``products:dossier_detail``
+    object     which demo object fills the URL's arguments (keys in ``ocop/tests/world.py``; ``-`` for none)
+    method     GET, or POST (sent with an empty body; each request is rolled back)
+    roles      anon (not logged in), distr = district office (phongnn), secr = secretariat (thuky), chair (chutich),
+               membr = council member (hoidong1), finan = finance (taichinh), admin (system administrator),
+               own (an official of the object's commune, or of Thanh Lâm when the object has none),
+               other (an official of another commune)
+Answers
+    200, 400, 403 (role lacks the right), 404 (not found, or another commune's object: existence not revealed),
+    405 (method not allowed), login (redirect to the login page), 302 (any other redirect)
+"""
+
+WIDTH = 5  # each answer column
+# URLs the sweeps leave out, with the reason.
+NOT_SWEPT = {
+    "set_language": "Django's language switch: it only sets a cookie and redirects, for everyone alike",
+}
+
+TABLE = """
+# url name                            object            meth anon  distr secr  chair membr finan admin own   other
+home                                  -                 GET  login 200   200   200   200   200   200   200   200
+healthz                               -                 GET  200   200   200   200   200   200   200   200   200
+login                                 -                 GET  200   302   302   302   302   302   302   302   302
+logout                                -                 GET  405   405   405   405   405   405   405   405   405
+logout                                -                 POST login login login login login login login login login
+password_change                       -                 GET  login 200   200   200   200   200   200   200   200
+password_change_done                  -                 GET  login 200   200   200   200   200   200   200   200
+password_reset                        -                 GET  200   200   200   200   200   200   200   200   200
+password_reset_done                   -                 GET  200   200   200   200   200   200   200   200   200
+password_reset_confirm                reset_link        GET  200   200   200   200   200   200   200   200   200
+password_reset_complete               -                 GET  200   200   200   200   200   200   200   200   200
+communes                              -                 GET  login 200   200   200   403   200   200   403   403
+commune_detail                        commune           GET  login 200   200   200   403   200   200   200   404
+authority_settings                    -                 GET  login 200   200   200   403   403   200   403   403
+history                               history           GET  login 200   200   403   403   403   200   200   404
+products:producer_list                -                 GET  login 200   200   200   403   200   200   200   200
+products:producer_create              -                 GET  login 200   200   403   403   403   200   200   200
+products:producer_detail              producer          GET  login 200   200   200   403   200   200   200   404
+products:producer_edit                producer          GET  login 200   200   403   403   403   200   200   404
+products:product_list                 -                 GET  login 200   200   200   403   200   200   200   200
+products:product_create               -                 GET  login 200   200   403   403   403   200   200   200
+products:product_detail               product           GET  login 200   200   200   403   200   200   200   404
+products:product_edit                 product           GET  login 200   200   403   403   403   200   200   404
+products:product_photo                product           GET  login 404   404   404   403   404   404   404   404
+products:dossier_list                 -                 GET  login 200   200   200   403   403   200   200   200
+products:dossier_create               -                 GET  login 200   200   403   403   403   200   200   200
+products:dossier_detail               dossier           GET  login 200   200   200   403   403   200   200   404
+products:dossier_edit                 dossier           GET  login 200   200   403   403   403   200   200   404
+products:dossier_submit               dossier           GET  login 405   405   405   405   405   405   405   405
+products:dossier_submit               dossier           POST login 302   302   403   403   403   302   302   404
+products:dossier_return               submitted_dossier GET  login 200   200   403   403   403   200   403   404
+products:dossier_return               submitted_dossier POST login 200   200   403   403   403   200   403   404
+products:dossier_accept               submitted_dossier GET  login 405   405   405   405   405   405   405   405
+products:dossier_accept               submitted_dossier POST login 302   302   403   403   403   302   403   404
+products:dossier_reject               submitted_dossier GET  login 405   405   405   405   405   405   405   405
+products:dossier_reject               submitted_dossier POST login 302   302   403   403   403   302   403   404
+products:dossier_extend               dossier           GET  login 405   405   405   405   405   405   405   405
+products:dossier_extend               dossier           POST login 302   302   403   403   403   302   403   404
+products:document_download            document          GET  login 200   200   200   403   403   200   200   404
+products:import_template              -                 GET  login 200   200   403   403   403   200   200   200
+products:import                       -                 GET  login 200   200   403   403   403   200   200   200
+products:producer_export              -                 GET  login 200   200   200   403   200   200   200   200
+products:product_export               -                 GET  login 200   200   200   403   200   200   200   200
+products:dossier_export               -                 GET  login 200   200   200   403   403   200   200   200
+evaluations:round_list                -                 GET  login 200   200   200   200   403   200   403   403
+evaluations:round_detail              round             GET  login 200   200   200   200   403   200   403   403
+evaluations:council                   open_round        GET  login 200   200   403   403   403   200   403   403
+evaluations:start_scoring             open_round        GET  login 405   405   405   405   405   405   405   405
+evaluations:start_scoring             open_round        POST login 302   302   403   403   403   302   403   403
+evaluations:set_meeting               scoring_round     GET  login 405   405   405   405   405   405   405   405
+evaluations:set_meeting               scoring_round     POST login 302   302   403   403   403   302   403   403
+evaluations:approve                   scoring_round     GET  login 405   405   405   405   405   405   405   405
+evaluations:approve                   scoring_round     POST login 403   403   302   403   403   403   403   403
+evaluations:record_decision           round             GET  login 405   405   405   405   405   405   405   405
+evaluations:record_decision           round             POST login 302   403   403   403   403   302   403   403
+evaluations:minutes_pdf               round             GET  login 200   200   200   403   403   200   403   403
+evaluations:minutes_xlsx              round             GET  login 200   200   200   403   403   200   403   403
+evaluations:forwarded_xlsx            round             GET  login 200   200   200   403   403   200   403   403
+evaluations:my_sheets                 -                 GET  login 403   403   200   200   403   403   403   403
+evaluations:sheet                     sheet             GET  login 200   200   200   200   404   200   404   404
+evaluations:reopen_sheet              sheet             GET  login 405   405   405   405   405   405   405   405
+evaluations:reopen_sheet              sheet             POST login 302   302   403   403   403   302   403   403
+evaluations:sheet_pdf                 sheet             GET  login 200   200   200   200   403   200   403   404
+evaluations:sheet_xlsx                sheet             GET  login 200   200   200   200   403   200   403   404
+evaluations:result                    result            GET  login 200   200   200   200   200   200   200   404
+evaluations:accept_spread             result            GET  login 405   405   405   405   405   405   405   405
+evaluations:accept_spread             result            POST login 403   403   302   403   403   403   403   404
+evaluations:assign                    result            GET  login 405   405   405   405   405   405   405   405
+evaluations:assign                    result            POST login 302   302   403   403   403   302   403   403
+evaluations:province_result           result            GET  login 405   405   405   405   405   405   405   405
+evaluations:province_result           result            POST login 302   403   403   403   403   302   403   403
+evaluations:criteria_list             -                 GET  login 200   200   200   200   403   200   403   403
+evaluations:criteria_detail           criteria_set      GET  login 200   200   200   200   403   200   403   403
+evaluations:confirm_criteria          criteria_set      GET  login 405   405   405   405   405   405   405   405
+evaluations:confirm_criteria          criteria_set      POST login 302   302   403   403   403   302   403   403
+evaluations:certificate_list          -                 GET  login 200   200   200   403   403   200   200   200
+evaluations:certificate_expiry        -                 GET  login 200   200   200   403   403   200   200   200
+evaluations:certificate_ceremony      -                 GET  login 200   200   200   403   403   200   403   403
+evaluations:certificate_ceremony_pdf  -                 GET  login 200   200   200   403   403   200   403   403
+evaluations:certificate_ceremony_xlsx -                 GET  login 200   200   200   403   403   200   403   403
+evaluations:certificate_record        -                 GET  login 200   200   403   403   403   200   403   403
+evaluations:certificate               certificate       GET  login 200   200   200   403   403   200   200   404
+evaluations:certificate_file          certificate       GET  login 200   200   200   403   403   200   200   404
+evaluations:certificate_revoke        certificate       GET  login 200   403   403   403   403   200   403   404
+evaluations:certificate_revoke        certificate       POST login 200   403   403   403   403   200   403   404
+evaluations:certificate_reissue       certificate       GET  login 200   403   403   403   403   200   403   404
+evaluations:certificate_reissue       certificate       POST login 200   403   403   403   403   200   403   404
+evaluations:certificate_inspect       certificate       GET  login 200   200   403   403   403   200   403   404
+evaluations:certificate_inspect       certificate       POST login 200   200   403   403   403   200   403   404
+evaluations:round_certificates        round             GET  login 200   200   200   403   403   200   200   200
+evaluations:issue_certificates        round             GET  login 405   405   405   405   405   405   405   405
+evaluations:issue_certificates        round             POST login 302   403   403   403   403   302   403   403
+evaluations:public_catalogue          -                 GET  200   200   200   200   200   200   200   200   200
+evaluations:public_product            certified_product GET  200   200   200   200   200   200   200   200   200
+evaluations:public_photo              certified_product GET  404   404   404   404   404   404   404   404   404
+evaluations:verify                    verify_code       GET  200   200   200   200   200   200   200   200   200
+evaluations:verify_malformed          malformed_code    GET  404   404   404   404   404   404   404   404   404
+notifications                         -                 GET  login 200   200   200   200   200   200   200   200
+notifications_mark_all_read           -                 GET  login 405   405   405   405   405   405   405   405
+notifications_mark_all_read           -                 POST login 302   302   302   302   302   302   302   302
+notification_detail                   notification      GET  login 404   404   404   200   404   404   404   404
+notification_open                     notification      GET  login 405   405   405   405   405   405   405   405
+notification_open                     notification      POST login 404   404   404   302   404   404   404   404
+notification_mark_read                notification      GET  login 405   405   405   405   405   405   405   405
+notification_mark_read                notification      POST login 404   404   404   302   404   404   404   404
+outbox                                -                 GET  login 200   403   403   403   403   200   403   403
+outbox_retry                          outbox_row        GET  login 405   405   405   405   405   405   405   405
+outbox_retry                          outbox_row        POST login 302   403   403   403   403   302   403   403
+"""
+
+
+def parse():
+    from ocop.tests.world import OBJECT_KEYS, ROLES
+
+    rows = {}
+    for number, raw in enumerate(TABLE.splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        name, key, method, *answers = line.split()
+        if key not in OBJECT_KEYS:
+            raise ValueError(f"permission_matrix.py line {number}: unknown object key {key!r}")
+        if len(answers) != len(ROLES):
+            raise ValueError(f"permission_matrix.py line {number}: {len(answers)} answers for {len(ROLES)} roles")
+        if (name, method) in rows:
+            raise ValueError(f"permission_matrix.py line {number}: {name} {method} listed twice")
+        rows[(name, method)] = (key, dict(zip(ROLES, answers, strict=True)))
+    return rows
