@@ -27,6 +27,9 @@ from ocop.tests.world import OBJECT_KEYS, ROLES, World
 from products.tests.factories import PDF_BYTES
 
 LOGIN_PATHS = ("/dang-nhap/", "/quan-tri/login/")
+# The marker makes pytest-django create the test database even when this module runs alone (it sets databases up
+# only for the selected tests that ask for one); the world below keeps its own rolled-back transaction.
+pytestmark = pytest.mark.django_db
 
 
 # ------------------------------------------------------------------------------------------------ the world

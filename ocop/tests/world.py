@@ -187,12 +187,59 @@ def _objects():
     def outbox_row():
         return _pk(_outbox_row(), None)
 
+    def year():
+        from evaluations.models import ProgrammeYear
+
+        return _pk(ProgrammeYear.objects.get(year=2024), None)
+
+    def entitlement():
+        from funding.models import Entitlement
+
+        e = Entitlement.objects.select_related("producer__commune").order_by("pk").first()
+        return _pk(e, e.producer.commune.slug)
+
+    def funded_recognition():
+        from funding.models import Entitlement
+
+        e = Entitlement.objects.select_related("producer__commune").order_by("pk").first()
+        return _pk(e.recognition, e.producer.commune.slug)
+
+    def funded_producer():
+        from funding.models import Entitlement
+
+        e = Entitlement.objects.select_related("producer__commune").order_by("pk").first()
+        return _pk(e.producer, e.producer.commune.slug)
+
+    def budget_line():
+        from funding.models import BudgetLine
+
+        return _pk(BudgetLine.objects.order_by("pk").first(), None)
+
+    def policy():
+        from funding.models import SupportPolicy
+
+        return _pk(SupportPolicy.objects.order_by("pk").first(), None)
+
+    def report_year():
+        return Target({"year": 2024, "fmt": "pdf"}, None)
+
+    def round_report():
+        return Target({"pk": _round().pk, "fmt": "xlsx"}, None)
+
     def reset_link():
         return Target({"uidb64": "MQ", "token": "set-password"}, None)
 
     assert Commune.objects.filter(slug=DEFAULT_COMMUNE).exists()
     return {
         "-": lambda: Target({}, None),
+        "year": year,
+        "entitlement": entitlement,
+        "funded_recognition": funded_recognition,
+        "funded_producer": funded_producer,
+        "budget_line": budget_line,
+        "policy": policy,
+        "report_year": report_year,
+        "round_report": round_report,
         "producer": producer,
         "product": product,
         "dossier": dossier,
