@@ -59,6 +59,12 @@ def readable_changes(entry):
 
 
 @register.filter
+def note_parts(note):
+    """(text, fingerprint) of an audit note: the page shows the fingerprint only on request."""
+    return audit.split_note(note or "")
+
+
+@register.filter
 def stars(value):
     """3 -> '★★★' (empty for no star)."""
     try:

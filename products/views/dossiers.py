@@ -107,6 +107,7 @@ def dossier_edit(request, pk):
         return redirect("products:dossier_detail", pk)
     verification = VerificationForm(request.POST or None, instance=dossier)
     uploads = UploadsForm(request.POST or None, request.FILES or None, dossier=dossier)
+    submit_problems, form_problems = [], False
     if request.method == "POST":
         saved_files, file_errors = [], False
         for item, upload in uploads.uploads():
@@ -122,11 +123,24 @@ def dossier_edit(request, pk):
         if saved_files:
             messages.success(request, _("Uploaded: %(files)s") % {"files": ", ".join(saved_files)})
         if verification.is_valid() and not file_errors:
-            if "submit" in request.POST:
-                return _submit(request, dossier)
-            messages.success(request, _("Dossier saved."))
-            return redirect("products:dossier_detail", pk)
-        messages.error(request, _("Some entries need attention; everything else was kept."))
+            if "submit" not in request.POST:
+                messages.success(request, _("Dossier saved."))
+                return redirect("products:dossier_detail", pk)
+            try:
+                changed = domain.submit_dossier(dossier, by=request.user)
+            except ValidationError as error:
+                # Refused: back to this form with one summary and the fields concerned marked.
+                submit_problems = error.messages
+                dossier.refresh_from_db()
+                _mark_submit_problems(dossier, uploads, verification)
+            else:
+                if changed is False:
+                    messages.info(request, _("The dossier is already with the district."))
+                else:
+                    messages.success(request, _("The dossier was sent to the district."))
+                return redirect("products:dossier_detail", pk)
+        else:
+            form_problems = True
         dossier.refresh_from_db()
     documents = list(dossier.documents.all())
     rows = [
@@ -145,8 +159,18 @@ def dossier_edit(request, pk):
             "optional_rows": optional_rows,
             "optional_open": any(docs or field.errors for _item, docs, _req, field in optional_rows),
             "deadline_passed": dossier.deadline_passed(),
+            "submit_problems": submit_problems,
+            "form_problems": form_problems,
         },
     )
+
+
+def _mark_submit_problems(dossier, uploads, verification):
+    for item in dossier.missing_documents():
+        uploads.add_error(f"file_{item.code}", _("Required before submitting: upload this document."))
+    for name in Dossier.VERIFICATION_FIELDS:
+        if getattr(dossier, name) in (None, "") and name in verification.fields and not verification.has_error(name):
+            verification.add_error(name, _("Required before submitting."))
 
 
 def _submit(request, dossier):
