@@ -8,4 +8,7 @@ class OcopConfig(AppConfig):
 
     def ready(self):
         from ocop import notifications_rules  # noqa: F401 - registers the notification rules
+        from ocop.forms import install_empty_choice_label
         from ocop.lib import search  # noqa: F401 - registers unaccent() on SQLite connections
+
+        install_empty_choice_label()

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import CriteriaSet, Round
 from ocop import rules
+from ocop.forms import ALL_CHOICE
 from ocop.lib.search import search_filter
 from ocop.models import Commune
 from products.enums import DossierStatus, RegistrationType
@@ -26,9 +27,9 @@ class ListFilterForm(forms.Form):
 
 class DossierFilterForm(ListFilterForm):
     round = forms.ModelChoiceField(label=_("Round"), queryset=Round.objects.none(), required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=[("", "---------"), *DossierStatus.choices], required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[ALL_CHOICE, *DossierStatus.choices], required=False)
     registration_type = forms.ChoiceField(
-        label=_("Registration type"), choices=[("", "---------"), *RegistrationType.choices], required=False
+        label=_("Registration type"), choices=[ALL_CHOICE, *RegistrationType.choices], required=False
     )
 
     def __init__(self, *args, user, **kwargs):

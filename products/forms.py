@@ -10,7 +10,18 @@ from ocop.models import Commune
 from products import checklist, domain
 from products.models import Dossier, Producer, Product
 
-DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+# A text field for dd/mm/yyyy (also 28.11.2026 or 28-11-2026, see ocop/formats) with a calendar button added by
+# static/js/dates.js; a native type=date field would show the browser's own order and language instead.
+DATE_WIDGET = forms.DateInput(
+    format="%d/%m/%Y",
+    attrs={
+        "placeholder": _("dd/mm/yyyy"),
+        "inputmode": "numeric",
+        "autocomplete": "off",
+        "data-date-input": "",
+        "data-picker-label": _("Choose a date on a calendar"),
+    },
+)
 
 
 class ProducerForm(forms.ModelForm):

@@ -30,6 +30,7 @@ from evaluations.enums import (
 )
 from evaluations.models import Certificate, IssuingBatch, ProgrammeYear, Recognition, Round
 from ocop import audit, rules
+from ocop.forms import ALL_CHOICE, EMPTY_CHOICE
 from ocop.lib.pdf import pdf_response, render_pdf
 from ocop.lib.search import folded, search_filter
 from ocop.models import Authority, Commune
@@ -43,10 +44,10 @@ from products.models import Product
 class CertificateFilterForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Search"), required=False)
     status = forms.ChoiceField(
-        label=gettext_lazy("Status"), required=False, choices=[("", "---------"), *CertificateStatus.choices]
+        label=gettext_lazy("Status"), required=False, choices=[ALL_CHOICE, *CertificateStatus.choices]
     )
     kind = forms.ChoiceField(
-        label=gettext_lazy("Issued by"), required=False, choices=[("", "---------"), *CertificateKind.choices]
+        label=gettext_lazy("Issued by"), required=False, choices=[ALL_CHOICE, *CertificateKind.choices]
     )
     commune = forms.ModelChoiceField(label=gettext_lazy("Commune"), queryset=Commune.objects.none(), required=False)
 
@@ -75,7 +76,7 @@ class ReissueForm(forms.Form):
 class RevokeForm(forms.Form):
     # No ground is preselected: the officer picks the one the decision names.
     ground = forms.ChoiceField(
-        label=gettext_lazy("Ground for revocation"), choices=[("", "---------"), *RevocationGround.choices]
+        label=gettext_lazy("Ground for revocation"), choices=[EMPTY_CHOICE, *RevocationGround.choices]
     )
     decision_number = forms.CharField(label=gettext_lazy("Revocation decision number"), max_length=100)
     decision_date = forms.DateField(label=gettext_lazy("Decision date"), widget=DATE_WIDGET)
@@ -91,7 +92,7 @@ class InspectionForm(forms.Form):
     date = forms.DateField(label=gettext_lazy("Inspection date"), widget=DATE_WIDGET)
     inspectors = forms.CharField(label=gettext_lazy("Inspectors"), max_length=300)
     findings = forms.CharField(label=gettext_lazy("Findings"), widget=forms.Textarea(attrs={"rows": 4}))
-    result = forms.ChoiceField(label=gettext_lazy("Result"), choices=[("", "---------"), *InspectionResult.choices])
+    result = forms.ChoiceField(label=gettext_lazy("Result"), choices=[EMPTY_CHOICE, *InspectionResult.choices])
 
 
 class RecordForm(forms.Form):
