@@ -135,9 +135,23 @@ def verify(request, code):
         "status": status,
         "statuses": CertificateStatus,
         "days_left": certificate.days_left(today),
-        "replacement": getattr(certificate, "next_version", None) if status == CertificateStatus.SUPERSEDED else None,
+        "replacement": _replacement(certificate) if status == CertificateStatus.SUPERSEDED else None,
     }
     return render(request, "public/verify.html", context)
+
+
+def _replacement(certificate):
+    """The re-issued version, or for a renewal the product's newest live certificate of the same authority."""
+    newer = getattr(certificate, "next_version", None)
+    if newer is not None:
+        return newer
+    return (
+        Certificate.objects.live()
+        .filter(product_id=certificate.product_id, authority_id=certificate.authority_id)
+        .exclude(pk=certificate.pk)
+        .order_by("-valid_until", "-pk")
+        .first()
+    )
 
 
 @never_cache
