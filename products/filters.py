@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from evaluations.models import CriteriaSet, Round
 from ocop import rules
 from ocop.forms import ALL_CHOICE
+from ocop.lib.collation import vi_order
 from ocop.lib.search import search_filter
 from ocop.models import Commune
 from products.enums import DossierStatus, RegistrationType
@@ -21,7 +22,7 @@ class ListFilterForm(forms.Form):
         if rules.commune_id_of(user):
             del self.fields["commune"]  # a commune official sees one commune only
         else:
-            self.fields["commune"].queryset = Commune.objects.visible_to(user).order_by("name")
+            self.fields["commune"].queryset = Commune.objects.visible_to(user).order_by(vi_order("name"))
         self.fields["criteria_set"].queryset = CriteriaSet.objects.order_by("code", "-version")
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import CriteriaSet, Round
 from ocop import rules
+from ocop.lib.collation import vi_order
 from ocop.models import Commune
 from products import checklist, domain
 from products.models import Dossier, Producer, Product
@@ -34,7 +35,7 @@ class ProducerForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = Commune.objects.visible_to(user).order_by("name")
+        self.fields["commune"].queryset = Commune.objects.visible_to(user).order_by(vi_order("name"))
         own = rules.commune_id_of(user)
         if own:
             self.fields["commune"].initial = own

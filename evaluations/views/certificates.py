@@ -31,6 +31,7 @@ from evaluations.enums import (
 from evaluations.models import Certificate, IssuingBatch, ProgrammeYear, Recognition, Round
 from ocop import audit, rules
 from ocop.forms import ALL_CHOICE, EMPTY_CHOICE
+from ocop.lib.collation import vi_order
 from ocop.lib.pdf import pdf_response, render_pdf
 from ocop.lib.search import folded, search_filter
 from ocop.models import Authority, Commune
@@ -56,7 +57,7 @@ class CertificateFilterForm(forms.Form):
         if rules.commune_id_of(user):
             del self.fields["commune"]
         else:
-            self.fields["commune"].queryset = Commune.objects.visible_to(user).order_by("name")
+            self.fields["commune"].queryset = Commune.objects.visible_to(user).order_by(vi_order("name"))
 
 
 class IssueForm(forms.Form):
@@ -119,7 +120,7 @@ class RecordForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = (
-            Product.objects.visible_to(user).select_related("producer").order_by("name", "pk")
+            Product.objects.visible_to(user).select_related("producer").order_by(vi_order("name"), "pk")
         )
         self.fields["product"].label_from_instance = lambda p: f"{p.name} – {p.producer.name}"
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop import audit, rules
+from ocop.lib.collation import vi_order
 from ocop.view_utils import add_errors, filters_active, form_errors_as_messages, paginate, perform
 from products import domain
 from products.enums import EDITABLE_STATES, UNDER_CHECK_STATES
@@ -30,7 +31,9 @@ def dossier_list(request):
     form = DossierFilterForm(request.GET or None, user=request.user)
     dossiers = filter_dossiers(Dossier.objects.visible_to(request.user), form)
     dossiers = dossiers.select_related(*DETAIL_RELATED).annotate(document_count=Count("documents"))
-    page, query = paginate(request, dossiers.order_by("-round__year__year", "-round__number", "product__name", "pk"))
+    page, query = paginate(
+        request, dossiers.order_by("-round__year__year", "-round__number", vi_order("product__name"), "pk")
+    )
     return render(
         request,
         "products/dossier_list.html",
