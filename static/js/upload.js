@@ -23,7 +23,7 @@
 
   function msg(form, key, percent) {
     var text = form.dataset["msg" + key] || "";
-    return percent === undefined ? text : text.replace("{percent}", String(percent));
+    return percent === undefined ? text : text.replace("{percent}", String(percent) + " %");
   }
 
   function canShrink() {
