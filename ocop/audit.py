@@ -79,9 +79,12 @@ def history_for(obj):
 def field_label(model_class, name: str) -> str:
     """The translated verbose name of a field, or the name itself for derived values."""
     try:
-        return str(model_class._meta.get_field(name).verbose_name)
+        verbose_name = model_class._meta.get_field(name).verbose_name
     except Exception:
         return str(EXTRA_FIELD_LABELS.get(name, name))
+    if verbose_name == name.replace("_", " ") and name in EXTRA_FIELD_LABELS:
+        return str(EXTRA_FIELD_LABELS[name])  # a field without its own (translated) verbose name
+    return str(verbose_name)
 
 
 # Apps register how coded values read, e.g. {"status": {"submitted": "Đã nộp"}}.
