@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluations import certificates
-from evaluations.enums import CertificateStatus, RoundStage
+from evaluations.enums import CertificateKind, CertificateStatus, RoundStage
 from evaluations.models import Certificate, Recognition, RecognitionDecision
 from evaluations.tests import test_certificates as shared
 from evaluations.tests.test_public import PRIVATE, listed  # noqa: F401 (fixture)
@@ -104,3 +104,26 @@ def test_renewed_certificate_is_superseded_everywhere(anonymous, tea, tea_certif
     assert response.context["replacement"] == renewal
     assert renewal.number in response.content.decode()
     assert list(Certificate.objects.current()) == [renewal]
+
+
+def _numbered(count, tea_certificate):
+    """``count`` certificates whose number starts with running number 1 (the tea's, plus copies in past years)."""
+    for year in range(2020, 2020 + count - 1):
+        Certificate.objects.create(
+            **{
+                f.name: getattr(tea_certificate, f.name)
+                for f in Certificate._meta.concrete_fields
+                if f.name not in ("id", "code", "number", "year", "recognition", "previous", "kind")
+            },
+            kind=CertificateKind.RECORDED,  # a copy recorded from paper: no recognition needed
+            number=f"001/GCN-LN-{year}",
+            year=year,
+        )
+
+
+@pytest.mark.parametrize("count", [2, 3])
+def test_lookup_list_query_count_does_not_grow(anonymous, tea_certificate, count, django_assert_num_queries):
+    _numbered(count, tea_certificate)
+    with django_assert_num_queries(3):  # authority, exact number, running number
+        response = anonymous.get(LOOKUP, {"q": "001"})
+    assert len(response.context["rows"]) == count
