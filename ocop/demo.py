@@ -79,11 +79,6 @@ def seed_plan_2024(authority: Authority) -> ProgrammeYear:
     return year
 
 
-# Demo addresses on a reserved top-level domain (RFC 2606: never delivered); with the console email backend of
-# DEBUG the email channel of every notification shows in the server's output.
-DEMO_EMAIL_DOMAIN = "lucnam.example"
-
-
 def _account(username, full_name, job_title, *, superuser=False):
     User = get_user_model()
     user, _ = User.objects.get_or_create(username=username)
@@ -91,7 +86,6 @@ def _account(username, full_name, job_title, *, superuser=False):
     user.is_staff = superuser
     user.is_superuser = superuser
     user.set_password(DEMO_PASSWORD)
-    user.email = f"{username}@{DEMO_EMAIL_DOMAIN}"
     user.save()
     Profile.objects.update_or_create(user=user, defaults={"full_name": full_name, "job_title": job_title})
     return user

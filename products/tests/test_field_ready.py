@@ -211,10 +211,3 @@ def test_favicon_is_served(client, db):
     assert response.status_code == 301
     assert response["Location"].endswith("img/favicon.svg")
     assert (ROOT / "static" / "img" / "favicon.svg").read_text().startswith("<svg")
-
-
-def test_demo_accounts_have_reserved_example_addresses(db):
-    from ocop import demo
-
-    user = demo._account("phongnn", "Nguyễn Văn A", "Chuyên viên")
-    assert user.email == "phongnn@lucnam.example"
