@@ -243,7 +243,25 @@ def issue_certificate(recognition, *, by, issued_on=None, batch=None, now=None):
         changes={"number": [None, certificate.number], "star": [None, certificate.star]},
         at=now,
     )
+    _supersede_renewed(certificate, by=by, now=now)
     return certificate
+
+
+def _supersede_renewed(new, *, by, now):
+    """A renewal (the product re-evaluated and certified again by the same authority) replaces the product's older
+    live certificates of that authority: they read "superseded" everywhere, on the public page too."""
+    older = Certificate.objects.select_for_update().filter(
+        product_id=new.product_id,
+        authority_id=new.authority_id,
+        kind=CertificateKind.ISSUED,
+        revoked_at__isnull=True,
+        superseded_at__isnull=True,
+        valid_until__lt=new.valid_until,
+    )
+    for old in older.exclude(pk=new.pk):
+        old.superseded_at = now
+        old.save(update_fields=["superseded_at"])
+        audit.record(old, "certificate.superseded", by=by, changes={"superseded_by": [None, new.number]}, at=now)
 
 
 @transaction.atomic

@@ -319,7 +319,8 @@ def save_sheet(sheet, *, choices: dict, comment: str = "", by) -> bool:
     sheet.choices = clean
     sheet.comment = comment
     sheet.save(update_fields=["choices", "comment", "updated_at"])
-    audit.record(sheet, "sheet.saved", by=by, changes={"chosen": [None, len(clean)]})
+    required = scoring.required_count(sheet.criteria_set.sheet)
+    audit.record(sheet, "sheet.saved", by=by, changes={"chosen": [None, f"{len(clean)}/{required}"]})
     return True
 
 

@@ -37,6 +37,12 @@ def missing_criteria(sheet_def: list, choices: dict) -> list[dict]:
     return missing
 
 
+def required_count(sheet_def: list) -> int:
+    """How many choices a complete sheet has: every criterion, but one per choose-one section."""
+    sections = [section for part in sheet_def for section in part["sections"]]
+    return sum(1 if section.get("choose_one") else len(section["criteria"]) for section in sections)
+
+
 def valid_choice(criterion: dict, points) -> bool:
     return any(option["points"] == points for option in criterion["options"])
 

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from evaluations.models import CODE_ALPHABET, CODE_LENGTH
-from evaluations.views import certificates, criteria, printouts, programme, public, results, rounds, sheets
+from evaluations.views import certificates, criteria, lookup, printouts, programme, public, results, rounds, sheets
 
 
 class VerificationCodeConverter:
@@ -70,6 +70,7 @@ urlpatterns = [
     path("san-pham-ocop/", public.catalogue, name="public_catalogue"),
     path("san-pham-ocop/<int:pk>/", public.product, name="public_product"),
     path("san-pham-ocop/<int:pk>/anh/", public.product_photo, name="public_photo"),
+    path("tra-cuu-chung-nhan/", lookup.lookup, name="certificate_lookup"),
     path("verify/<code:code>/", public.verify, name="verify"),
     path("verify/<str:code>/", public.verify_not_found, name="verify_malformed"),
 ]

@@ -94,9 +94,12 @@ def history_for(obj):
 def field_label(model_class, name: str) -> str:
     """The translated verbose name of a field, or the name itself for derived values."""
     try:
-        return str(model_class._meta.get_field(name).verbose_name)
+        verbose_name = model_class._meta.get_field(name).verbose_name
     except Exception:
         return str(EXTRA_FIELD_LABELS.get(name, name))
+    if verbose_name == name.replace("_", " ") and name in EXTRA_FIELD_LABELS:
+        return str(EXTRA_FIELD_LABELS[name])  # a field without its own (translated) verbose name
+    return str(verbose_name)
 
 
 # Apps register how coded values read, e.g. {"status": {"submitted": "Đã nộp"}}.
@@ -113,6 +116,10 @@ def display_value(name: str, value):
         from ocop.enums import Role
 
         return [str(Role(code).label) if code in Role.values else code for code in value]
+    if name == "file_size" and isinstance(value, int):
+        from django.template.defaultfilters import filesizeformat
+
+        return filesizeformat(value)
     labels = VALUE_LABELS.get(name)
     if labels and isinstance(value, str) and value in labels:
         return str(labels[value])
@@ -131,6 +138,30 @@ def readable_changes(entry) -> list[tuple[str, object, object]]:
 EXTRA_FIELD_LABELS = {
     "roles": _("roles"),
     "document": _("document"),
+    "file_size": _("file size"),
     "commune": _("commune"),
     "is_active": _("active"),
+    "member": _("council member"),
+    "members": _("council members"),
+    "conflict": _("conflict of interest"),
+    "decision": _("recognition decision"),
+    "chosen": _("criteria chosen"),
+    "total": _("total score"),
+    "stage": _("stage"),
+    "status": _("status"),
+    "number": _("number"),
+    "star": _("star"),
+    "version": _("version"),
+    "province_star": _("star recognised by the province"),
+    "extension_until": _("deadline extended to"),
 }
+
+# A note of the form "SHA-256 <hex>" is a file's fingerprint: pages show it only on request.
+HASH_NOTE_PREFIX = "SHA-256 "
+
+
+def split_note(note: str) -> tuple[str, str]:
+    """(text, fingerprint) of an audit note; the fingerprint is empty when the note has none."""
+    if note.startswith(HASH_NOTE_PREFIX) and " " not in note[len(HASH_NOTE_PREFIX) :].strip():
+        return "", note[len(HASH_NOTE_PREFIX) :].strip()
+    return note, ""

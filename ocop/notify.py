@@ -29,8 +29,8 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from ocop import (
     audit,
@@ -38,6 +38,18 @@ from ocop import (
     rules,
 )
 from ocop.models import LEVEL_NOUNS, Authority, Notification, NotificationChannel, NotificationKind, NotificationStatus
+
+# Errors the application itself records are stored in English (the catalogue's msgid) and shown translated;
+# anything else is the mail server's own text and is shown as such.
+NO_ADDRESS = gettext_noop("The recipient has no email address.")
+WORKER_STOPPED = gettext_noop("The worker stopped while sending; sending again.")
+KNOWN_ERRORS = (NO_ADDRESS, WORKER_STOPPED)
+
+
+def error_text(error: str) -> str:
+    """A stored last_error in the reader's language where it is one of ours."""
+    return gettext(error) if error in KNOWN_ERRORS else error
+
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +146,7 @@ def notify(
             if channel == NotificationChannel.EMAIL:
                 defaults["address"] = recipient.email or ""
                 if not recipient.email:
-                    defaults.update(status=NotificationStatus.SKIPPED, last_error="The recipient has no email address.")
+                    defaults.update(status=NotificationStatus.SKIPPED, last_error=NO_ADDRESS)
             row, is_new = Notification.objects.get_or_create(dedup_key=dedup_key, channel=channel, defaults=defaults)
             if is_new:
                 created.append(row)
@@ -232,7 +244,7 @@ def send_pending(*, now=None, limit=SWEEP_BATCH) -> dict:
     """The sweep: release stale claims, then deliver every pending row that is due. Returns counts by outcome."""
     now = now or timezone.now()
     released = Notification.objects.filter(status=NotificationStatus.SENDING, claimed_at__lt=now - STALE_CLAIM).update(
-        status=NotificationStatus.PENDING, last_error="The worker stopped while sending; sending again."
+        status=NotificationStatus.PENDING, last_error=WORKER_STOPPED
     )
     counts = {"released": released, "sent": 0, "retry": 0, "failed": 0, "not-claimed": 0}
     due = Notification.objects.ready_to_send(now).order_by("next_attempt_at", "id").values_list("pk", flat=True)
@@ -333,7 +345,7 @@ def requeue(notification: Notification, *, by, now=None) -> bool:
         "notification.requeued",
         by=by,
         changes={"status": [before["status"], row.status], "attempts": [before["attempts"], 0]},
-        note=row.last_error,
+        note=error_text(row.last_error),
         at=now,
     )
     transaction.on_commit(lambda: enqueue([row.pk]), robust=True)

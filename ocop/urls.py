@@ -7,6 +7,7 @@ from ocop import security, views
 urlpatterns = [
     path("", include("insights.urls")),  # the home, the dashboard and the reports
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("dang-nhap/", security.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),

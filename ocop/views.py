@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from ocop import audit, domain, rules
 from ocop.enums import Role, UnitKind
 from ocop.forms import AuthoritySettingsForm
+from ocop.lib.collation import vi_order
 from ocop.models import Authority, Commune, Heartbeat
 
 # Models whose history may be shown; a history URL for anything else is a 404.
@@ -47,7 +48,7 @@ def commune_list(request):
                 distinct=True,
             )
         )
-        .order_by("kind", "name")
+        .order_by("kind", vi_order("name"))
     )
     query = request.GET.get("q", "").strip()
     if query:
@@ -164,3 +165,11 @@ def error_403(request, exception=None):
 
 def error_404(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+def favicon(request):
+    """/favicon.ico for clients that ask for it without reading the page's <link rel="icon">."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop import notify, rules
+from ocop.forms import ALL_CHOICE
 from ocop.models import Notification, NotificationChannel, NotificationKind, NotificationStatus
 from ocop.view_utils import filters_active, paginate, perform
 
@@ -72,13 +73,13 @@ def notifications_mark_all_read(request):
 class OutboxFilterForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Recipient"), required=False)
     status = forms.ChoiceField(
-        label=gettext_lazy("Status"), choices=[("", "---------"), *NotificationStatus.choices], required=False
+        label=gettext_lazy("Status"), choices=[ALL_CHOICE, *NotificationStatus.choices], required=False
     )
     kind = forms.ChoiceField(
-        label=gettext_lazy("Kind"), choices=[("", "---------"), *NotificationKind.choices], required=False
+        label=gettext_lazy("Kind"), choices=[ALL_CHOICE, *NotificationKind.choices], required=False
     )
     channel = forms.ChoiceField(
-        label=gettext_lazy("Channel"), choices=[("", "---------"), *NotificationChannel.choices], required=False
+        label=gettext_lazy("Channel"), choices=[ALL_CHOICE, *NotificationChannel.choices], required=False
     )
 
 

@@ -224,7 +224,10 @@ def add_document(dossier, *, item, upload, by, now=None) -> Document:
         dossier,
         "dossier.document_added",
         by=by,
-        changes={"document": [None, f"{checklist.BY_CODE[item].label}: {document.original_name}"]},
+        changes={
+            "document": [None, f"{checklist.BY_CODE[item].label}: {document.original_name}"],
+            "file_size": [None, document.size],
+        },
         note=f"SHA-256 {sha256}",
         at=now,
     )

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import CriteriaSet, ProgrammeYear, Round
 from ocop import rules
+from ocop.forms import ALL_CHOICE
+from ocop.lib.collation import vi_order
 from ocop.lib.search import search_filter
 from ocop.models import Commune
 from products.enums import DossierStatus, RegistrationType
@@ -20,7 +22,7 @@ class ListFilterForm(forms.Form):
         if rules.commune_id_of(user):
             del self.fields["commune"]  # a commune official sees one commune only
         else:
-            self.fields["commune"].queryset = Commune.objects.visible_to(user).order_by("name")
+            self.fields["commune"].queryset = Commune.objects.visible_to(user).order_by(vi_order("name"))
         self.fields["criteria_set"].queryset = CriteriaSet.objects.order_by("code", "-version")
 
 
@@ -37,9 +39,9 @@ OUTCOME_CHOICES = [
 class DossierFilterForm(ListFilterForm):
     year = forms.ModelChoiceField(label=_("Programme year"), queryset=ProgrammeYear.objects.none(), required=False)
     round = forms.ModelChoiceField(label=_("Round"), queryset=Round.objects.none(), required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=[("", "---------"), *DossierStatus.choices], required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[ALL_CHOICE, *DossierStatus.choices], required=False)
     registration_type = forms.ChoiceField(
-        label=_("Registration type"), choices=[("", "---------"), *RegistrationType.choices], required=False
+        label=_("Registration type"), choices=[ALL_CHOICE, *RegistrationType.choices], required=False
     )
     outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOME_CHOICES, required=False)
     star = forms.TypedChoiceField(

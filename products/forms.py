@@ -6,11 +6,23 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import CriteriaSet, Round
 from ocop import rules
+from ocop.lib.collation import vi_order
 from ocop.models import Commune
 from products import checklist, domain
 from products.models import Dossier, Producer, Product
 
-DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+# A text field for dd/mm/yyyy (also 28.11.2026 or 28-11-2026, see ocop/formats) with a calendar button added by
+# static/js/dates.js; a native type=date field would show the browser's own order and language instead.
+DATE_WIDGET = forms.DateInput(
+    format="%d/%m/%Y",
+    attrs={
+        "placeholder": _("dd/mm/yyyy"),
+        "inputmode": "numeric",
+        "autocomplete": "off",
+        "data-date-input": "",
+        "data-picker-label": _("Choose a date on a calendar"),
+    },
+)
 
 
 class ProducerForm(forms.ModelForm):
@@ -23,7 +35,7 @@ class ProducerForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = Commune.objects.visible_to(user).order_by("name")
+        self.fields["commune"].queryset = Commune.objects.visible_to(user).order_by(vi_order("name"))
         own = rules.commune_id_of(user)
         if own:
             self.fields["commune"].initial = own

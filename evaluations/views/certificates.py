@@ -31,6 +31,8 @@ from evaluations.enums import (
 )
 from evaluations.models import Certificate, CertificateSequence, IssuingBatch, ProgrammeYear, Recognition, Round
 from ocop import audit, rules
+from ocop.forms import ALL_CHOICE, EMPTY_CHOICE
+from ocop.lib.collation import vi_order
 from ocop.lib.pdf import pdf_response, render_pdf
 from ocop.lib.search import folded, search_filter
 from ocop.models import Authority, Commune
@@ -44,10 +46,10 @@ from products.models import Product
 class CertificateFilterForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Search"), required=False)
     status = forms.ChoiceField(
-        label=gettext_lazy("Status"), required=False, choices=[("", "---------"), *CertificateStatus.choices]
+        label=gettext_lazy("Status"), required=False, choices=[ALL_CHOICE, *CertificateStatus.choices]
     )
     kind = forms.ChoiceField(
-        label=gettext_lazy("Issued by"), required=False, choices=[("", "---------"), *CertificateKind.choices]
+        label=gettext_lazy("Issued by"), required=False, choices=[ALL_CHOICE, *CertificateKind.choices]
     )
     commune = forms.ModelChoiceField(label=gettext_lazy("Commune"), queryset=Commune.objects.none(), required=False)
 
@@ -56,7 +58,7 @@ class CertificateFilterForm(forms.Form):
         if rules.commune_id_of(user):
             del self.fields["commune"]
         else:
-            self.fields["commune"].queryset = Commune.objects.visible_to(user).order_by("name")
+            self.fields["commune"].queryset = Commune.objects.visible_to(user).order_by(vi_order("name"))
 
 
 class IssueForm(forms.Form):
@@ -76,7 +78,7 @@ class ReissueForm(forms.Form):
 class RevokeForm(forms.Form):
     # No ground is preselected: the officer picks the one the decision names.
     ground = forms.ChoiceField(
-        label=gettext_lazy("Ground for revocation"), choices=[("", "---------"), *RevocationGround.choices]
+        label=gettext_lazy("Ground for revocation"), choices=[EMPTY_CHOICE, *RevocationGround.choices]
     )
     decision_number = forms.CharField(label=gettext_lazy("Revocation decision number"), max_length=100)
     decision_date = forms.DateField(label=gettext_lazy("Decision date"), widget=DATE_WIDGET)
@@ -92,7 +94,7 @@ class InspectionForm(forms.Form):
     date = forms.DateField(label=gettext_lazy("Inspection date"), widget=DATE_WIDGET)
     inspectors = forms.CharField(label=gettext_lazy("Inspectors"), max_length=300)
     findings = forms.CharField(label=gettext_lazy("Findings"), widget=forms.Textarea(attrs={"rows": 4}))
-    result = forms.ChoiceField(label=gettext_lazy("Result"), choices=[("", "---------"), *InspectionResult.choices])
+    result = forms.ChoiceField(label=gettext_lazy("Result"), choices=[EMPTY_CHOICE, *InspectionResult.choices])
 
 
 class RecordForm(forms.Form):
@@ -119,7 +121,7 @@ class RecordForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = (
-            Product.objects.visible_to(user).select_related("producer").order_by("name", "pk")
+            Product.objects.visible_to(user).select_related("producer").order_by(vi_order("name"), "pk")
         )
         self.fields["product"].label_from_instance = lambda p: f"{p.name} – {p.producer.name}"
 

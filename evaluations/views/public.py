@@ -19,7 +19,8 @@ from django.views.decorators.http import require_GET
 
 from evaluations.enums import CertificateStatus
 from evaluations.models import Certificate
-from ocop.lib.search import folded, search_filter
+from ocop.lib.collation import vi_order
+from ocop.lib.search import search_filter
 from ocop.lib.text import unaccent
 from ocop.models import Authority
 from products.models import Product
@@ -80,7 +81,7 @@ def catalogue(request):
         products = products.filter(star=int(data["star"]))
     if data.get("q"):
         products = search_filter(products, data["q"], "name", "producer__name", "commune__name")
-    products = products.select_related("producer", "commune").order_by("-star", folded("name"), "pk")
+    products = products.select_related("producer", "commune").order_by("-star", vi_order("name"), "pk")
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -135,9 +136,23 @@ def verify(request, code):
         "status": status,
         "statuses": CertificateStatus,
         "days_left": certificate.days_left(today),
-        "replacement": getattr(certificate, "next_version", None) if status == CertificateStatus.SUPERSEDED else None,
+        "replacement": _replacement(certificate) if status == CertificateStatus.SUPERSEDED else None,
     }
     return render(request, "public/verify.html", context)
+
+
+def _replacement(certificate):
+    """The re-issued version, or for a renewal the product's newest live certificate of the same authority."""
+    newer = getattr(certificate, "next_version", None)
+    if newer is not None:
+        return newer
+    return (
+        Certificate.objects.live()
+        .filter(product_id=certificate.product_id, authority_id=certificate.authority_id)
+        .exclude(pk=certificate.pk)
+        .order_by("-valid_until", "-pk")
+        .first()
+    )
 
 
 @never_cache

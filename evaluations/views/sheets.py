@@ -116,6 +116,8 @@ def sheet(request, pk):
             "own": own,
             "editable": editable,
             "missing_count": len(missing),
+            "required_count": scoring.required_count(sheet.criteria_set.sheet),
+            "chosen_count": len(choices),
             "late": late,
             "may_reopen": rules.can(user, "round.manage", round_) and round_.stage == RoundStage.SCORING,
             "may_see_result": rules.can(user, "result.view", sheet.dossier),

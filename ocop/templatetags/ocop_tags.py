@@ -67,6 +67,12 @@ def readable_changes(entry):
 
 
 @register.filter
+def note_parts(note):
+    """(text, fingerprint) of an audit note: the page shows the fingerprint only on request."""
+    return audit.split_note(note or "")
+
+
+@register.filter
 def stars(value):
     """3 -> '★★★' (empty for no star)."""
     try:
@@ -82,3 +88,17 @@ def vn_decimal(value, places=2):
     if value in (None, ""):
         return "—"
     return formats.number_format(Decimal(value), decimal_pos=int(places))
+
+
+@register.filter
+def notification_error(error):
+    """An outbox row's last error: ours translated; a mail server's own text marked as such (lang="en")."""
+    from django.utils.html import format_html
+
+    from ocop.notify import KNOWN_ERRORS, error_text
+
+    if not error:
+        return ""
+    if error in KNOWN_ERRORS:
+        return error_text(error)
+    return format_html('{} <span lang="en" class="text-token">{}</span>', _("The mail server answered:"), error[:160])

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop import audit, rules
+from ocop.lib.collation import vi_order
 from ocop.view_utils import (
     add_errors,
     confirmation_page,
@@ -39,7 +40,9 @@ def dossier_list(request):
     form = DossierFilterForm(request.GET or None, user=request.user)
     dossiers = filter_dossiers(Dossier.objects.visible_to(request.user), form)
     dossiers = dossiers.select_related(*DETAIL_RELATED).annotate(document_count=Count("documents"))
-    page, query = paginate(request, dossiers.order_by("-round__year__year", "-round__number", "product__name", "pk"))
+    page, query = paginate(
+        request, dossiers.order_by("-round__year__year", "-round__number", vi_order("product__name"), "pk")
+    )
     return render(
         request,
         "products/dossier_list.html",
@@ -117,6 +120,7 @@ def dossier_edit(request, pk):
         return redirect("products:dossier_detail", pk)
     verification = VerificationForm(request.POST or None, instance=dossier)
     uploads = UploadsForm(request.POST or None, request.FILES or None, dossier=dossier)
+    submit_problems, form_problems = [], False
     if request.method == "POST":
         saved_files, file_errors = [], False
         for item, upload in uploads.uploads():
@@ -132,11 +136,24 @@ def dossier_edit(request, pk):
         if saved_files:
             messages.success(request, _("Uploaded: %(files)s") % {"files": ", ".join(saved_files)})
         if verification.is_valid() and not file_errors:
-            if "submit" in request.POST:
-                return _submit(request, dossier)
-            messages.success(request, _("Dossier saved."))
-            return redirect("products:dossier_detail", pk)
-        messages.error(request, _("Some entries need attention; everything else was kept."))
+            if "submit" not in request.POST:
+                messages.success(request, _("Dossier saved."))
+                return redirect("products:dossier_detail", pk)
+            try:
+                changed = domain.submit_dossier(dossier, by=request.user)
+            except ValidationError as error:
+                # Refused: back to this form with one summary and the fields concerned marked.
+                submit_problems = error.messages
+                dossier.refresh_from_db()
+                _mark_submit_problems(dossier, uploads, verification)
+            else:
+                if changed is False:
+                    messages.info(request, _("The dossier is already with the district."))
+                else:
+                    messages.success(request, _("The dossier was sent to the district."))
+                return redirect("products:dossier_detail", pk)
+        else:
+            form_problems = True
         dossier.refresh_from_db()
     documents = list(dossier.documents.all())
     rows = [
@@ -155,8 +172,18 @@ def dossier_edit(request, pk):
             "optional_rows": optional_rows,
             "optional_open": any(docs or field.errors for _item, docs, _req, field in optional_rows),
             "deadline_passed": dossier.deadline_passed(),
+            "submit_problems": submit_problems,
+            "form_problems": form_problems,
         },
     )
+
+
+def _mark_submit_problems(dossier, uploads, verification):
+    for item in dossier.missing_documents():
+        uploads.add_error(f"file_{item.code}", _("Required before submitting: upload this document."))
+    for name in Dossier.VERIFICATION_FIELDS:
+        if getattr(dossier, name) in (None, "") and name in verification.fields and not verification.has_error(name):
+            verification.add_error(name, _("Required before submitting."))
 
 
 def _submit(request, dossier):

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from ocop import audit, rules
+from ocop.lib.collation import vi_order
 from ocop.view_utils import add_errors, filters_active, paginate
 from products import domain
 from products.filters import ListFilterForm, filter_producers, filter_products
@@ -22,7 +23,7 @@ def producer_list(request):
     form = ListFilterForm(request.GET or None, user=request.user)
     producers = filter_producers(Producer.objects.visible_to(request.user), form)
     producers = producers.select_related("commune").annotate(product_count=Count("products", distinct=True))
-    page, query = paginate(request, producers.order_by("name", "pk"))
+    page, query = paginate(request, producers.order_by(vi_order("name"), "pk"))
     return render(
         request,
         "products/producer_list.html",
@@ -41,7 +42,7 @@ def producer_list(request):
 def producer_detail(request, pk):
     producer = get_object_or_404(Producer.objects.select_related("commune"), pk=pk)
     rules.authorize(request.user, "producer.view", producer)
-    products = producer.products.select_related("criteria_set").order_by("name")
+    products = producer.products.select_related("criteria_set").order_by(vi_order("name"))
     return render(
         request,
         "products/producer_detail.html",
@@ -93,7 +94,7 @@ def product_list(request):
     form = ListFilterForm(request.GET or None, user=request.user)
     products = filter_products(Product.objects.visible_to(request.user), form)
     products = products.select_related("producer", "commune", "criteria_set")
-    page, query = paginate(request, products.order_by("name", "pk"))
+    page, query = paginate(request, products.order_by(vi_order("name"), "pk"))
     return render(
         request,
         "products/product_list.html",
