@@ -110,6 +110,13 @@ class CriteriaSet(models.Model):
         return sum(part["max_points"] for part in self.sheet)
 
 
+def criteria_json(path: str = "") -> list[str]:
+    """The criteria set's JSON columns under ``path`` (e.g. ``"product__criteria_set"``), for ``defer()``: lists
+    that show a set's code or name never need its sheet, and decoding a sheet costs more than the rest of the row."""
+    prefix = f"{path}__" if path else ""
+    return [f"{prefix}{name}" for name in ("sheet", "notes", "warnings")]
+
+
 class Round(models.Model):
     """An evaluation round of a programme year, with the commune and district deadlines (decision 21)."""
 
