@@ -98,10 +98,9 @@ def pages() -> list[tuple[str, str, str | None]]:
 
 
 def make_sessions(usernames) -> dict[str, str]:
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
     from django.contrib.sessions.backends.db import SessionStore
-
-    from django.conf import settings
 
     sessions = {}
     for user in get_user_model().objects.filter(username__in=usernames):
@@ -142,7 +141,7 @@ def in_process(pages_, sessions) -> dict[str, dict]:
 # ---------------------------------------------------------------------------------------------------- serving
 def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
     env = {**os.environ, **BENCH_ENV}
-    process = subprocess.Popen(
+    process = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
         [
             str(Path(sys.executable).parent / "gunicorn"),
             "bench.wsgi",
@@ -169,9 +168,9 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
 
 
 def fetch(url, cookie) -> float:
-    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310 - http://127.0.0.1
     started = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=60) as response:
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
         response.read()
         if response.status != 200:
             raise RuntimeError(f"{url}: {response.status}")
@@ -248,7 +247,7 @@ def export_child(kind: str, rows: int) -> None:
 def run_exports(rows: int) -> dict:
     figures = {}
     for kind in EXPORTS:
-        output = subprocess.run(
+        output = subprocess.run(  # noqa: S603 - this script, fixed arguments
             [sys.executable, __file__, "--export-child", kind, "--export-rows", str(rows)],
             cwd=ROOT,
             env={**os.environ, **BENCH_ENV},
@@ -294,9 +293,7 @@ def main():
                 if not path:
                     continue
                 cookie = f"{settings.SESSION_COOKIE_NAME}={sessions[username]}" if username else ""
-                times = measure(
-                    f"http://127.0.0.1:{args.port}{path}", cookie, args.requests, args.clients, args.budget
-                )
+                times = measure(f"http://127.0.0.1:{args.port}{path}", cookie, args.requests, args.clients, args.budget)
                 served[label] = (statistics.median(times) * 1000, percentile(times, 95) * 1000, len(times))
         finally:
             os.killpg(server.pid, signal.SIGTERM)

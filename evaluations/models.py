@@ -559,6 +559,8 @@ class Certificate(models.Model):
             models.CheckConstraint(condition=models.Q(star__gte=1, star__lte=5), name="certificate_star_1_to_5"),
         ]
         indexes = [
+            # The register (certificate list): newest first.
+            models.Index(fields=["-issued_on", "-id"], name="certificate_register"),
             # Serves the public catalogue and the expiry list: live certificates by expiry.
             models.Index(
                 fields=["valid_until"],

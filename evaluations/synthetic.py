@@ -197,9 +197,7 @@ def generate(ctx: Context) -> None:
         scorers = ctx.extra["scorers"][round_.pk]
         approved = round_.stage == RoundStage.APPROVED
         dossiers = list(
-            Dossier.objects.filter(round=round_, status=DossierStatus.ACCEPTED)
-            .select_related("product")
-            .order_by("pk")
+            Dossier.objects.filter(round=round_, status=DossierStatus.ACCEPTED).select_related("product").order_by("pk")
         )
         sheets, results = [], []
         for dossier in dossiers:

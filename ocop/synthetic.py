@@ -24,14 +24,88 @@ from ocop.models import Authority, Commune, Notification, NotificationChannel, N
 BATCH = 2000
 
 # Syllables of Vietnamese place names; pairs of them make the synthetic communes' names.
-SYLLABLES = (
-    "An Bảo Bình Cẩm Chu Cương Đan Đào Đông Đồng Hà Hải Hòa Hồng Hợp Hưng Hương Khánh Kim Lạc Lam Lâm Lan Liên Long "
-    "Lục Mai Minh Mỹ Nam Nghĩa Ngọc Nhân Phong Phú Phúc Phương Quang Sơn Tân Thái Thanh Thành Thịnh Thuận Tiên Trung "
-    "Trường Tư Vân Việt Vĩnh Xuân Yên"
-).split()
-FAMILY = "Nguyễn Trần Lê Phạm Hoàng Vũ Đặng Bùi Ngô Đỗ Dương Lý".split()
-MIDDLE = "Văn Thị Đức Minh Thu Quang Hữu Ngọc".split()
-GIVEN = "An Bình Cường Dũng Hà Hải Hạnh Hoa Hùng Lan Long Mai Nam Nga Oanh Phúc Quân Sơn Tâm Thảo Tuấn Yến".split()
+SYLLABLES = [
+    "An",
+    "Bảo",
+    "Bình",
+    "Cẩm",
+    "Chu",
+    "Cương",
+    "Đan",
+    "Đào",
+    "Đông",
+    "Đồng",
+    "Hà",
+    "Hải",
+    "Hòa",
+    "Hồng",
+    "Hợp",
+    "Hưng",
+    "Hương",
+    "Khánh",
+    "Kim",
+    "Lạc",
+    "Lam",
+    "Lâm",
+    "Lan",
+    "Liên",
+    "Long",
+    "Lục",
+    "Mai",
+    "Minh",
+    "Mỹ",
+    "Nam",
+    "Nghĩa",
+    "Ngọc",
+    "Nhân",
+    "Phong",
+    "Phú",
+    "Phúc",
+    "Phương",
+    "Quang",
+    "Sơn",
+    "Tân",
+    "Thái",
+    "Thanh",
+    "Thành",
+    "Thịnh",
+    "Thuận",
+    "Tiên",
+    "Trung",
+    "Trường",
+    "Tư",
+    "Vân",
+    "Việt",
+    "Vĩnh",
+    "Xuân",
+    "Yên",
+]
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Ngô", "Đỗ", "Dương", "Lý"]
+MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "Quang", "Hữu", "Ngọc"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hoa",
+    "Hùng",
+    "Lan",
+    "Long",
+    "Mai",
+    "Nam",
+    "Nga",
+    "Oanh",
+    "Phúc",
+    "Quân",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Tuấn",
+    "Yến",
+]
 
 # username, full name, roles: the province's staff and a council of seven who score (chair + six members).
 STAFF = [
@@ -58,7 +132,7 @@ class Context:
     extra: dict = field(default_factory=dict)  # anything a later step needs from an earlier one
 
     def __post_init__(self):
-        self.rng = random.Random(self.seed)
+        self.rng = random.Random(self.seed)  # noqa: S311 - reproducible test data, not secrets
 
     @property
     def today(self) -> datetime.date:

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.models import CriteriaSet, Round
+from evaluations.models import CriteriaSet, Round, criteria_json
 from ocop import rules
 from ocop.lib.search import search_filter
 from ocop.models import Commune
@@ -21,7 +21,7 @@ class ListFilterForm(forms.Form):
             del self.fields["commune"]  # a commune official sees one commune only
         else:
             self.fields["commune"].queryset = Commune.objects.visible_to(user).order_by("name")
-        self.fields["criteria_set"].queryset = CriteriaSet.objects.order_by("code", "-version")
+        self.fields["criteria_set"].queryset = CriteriaSet.objects.defer(*criteria_json()).order_by("code", "-version")
 
 
 class DossierFilterForm(ListFilterForm):

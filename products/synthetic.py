@@ -19,14 +19,54 @@ from products import checklist
 from products.enums import DossierStatus, Gender, ProducerKind, RegistrationType
 from products.models import Document, Dossier, Producer, Product
 
-STEMS = (
-    "Gạo nếp cái hoa vàng|Mật ong rừng|Vải thiều sấy|Chè xanh|Miến dong|Bánh đa nem|Rượu nếp|Nước mắm|Tương bần|"
-    "Cam đường|Bưởi đỏ|Na dai|Mì gạo|Giò chả|Trà hoa vàng|Măng khô|Nấm hương|Tinh dầu sả|Gà đồi|Bánh chưng|"
-    "Bánh mật|Dưa hấu|Chả cá|Lạc rang|Cà phê rang xay|Hạt điều|Nghệ tinh bột|Dầu lạc|Mứt gừng|Kẹo lạc|"
-    "Thịt lợn gác bếp|Trứng gà ta|Sữa chua|Rau an toàn|Chổi chít|Mây tre đan|Gốm sứ|Dược liệu sấy|Ba kích|Táo mèo"
-).split("|")
+STEMS = [
+    "Gạo nếp cái hoa vàng",
+    "Mật ong rừng",
+    "Vải thiều sấy",
+    "Chè xanh",
+    "Miến dong",
+    "Bánh đa nem",
+    "Rượu nếp",
+    "Nước mắm",
+    "Tương bần",
+    "Cam đường",
+    "Bưởi đỏ",
+    "Na dai",
+    "Mì gạo",
+    "Giò chả",
+    "Trà hoa vàng",
+    "Măng khô",
+    "Nấm hương",
+    "Tinh dầu sả",
+    "Gà đồi",
+    "Bánh chưng",
+    "Bánh mật",
+    "Dưa hấu",
+    "Chả cá",
+    "Lạc rang",
+    "Cà phê rang xay",
+    "Hạt điều",
+    "Nghệ tinh bột",
+    "Dầu lạc",
+    "Mứt gừng",
+    "Kẹo lạc",
+    "Thịt lợn gác bếp",
+    "Trứng gà ta",
+    "Sữa chua",
+    "Rau an toàn",
+    "Chổi chít",
+    "Mây tre đan",
+    "Gốm sứ",
+    "Dược liệu sấy",
+    "Ba kích",
+    "Táo mèo",
+]
 KINDS = [ProducerKind.COOPERATIVE] * 3 + [ProducerKind.HOUSEHOLD_BUSINESS] * 4 + [ProducerKind.ENTERPRISE] * 2
-LABELS = {ProducerKind.COOPERATIVE: "HTX", ProducerKind.HOUSEHOLD_BUSINESS: "Hộ kinh doanh", ProducerKind.ENTERPRISE: "Công ty TNHH"}
+LABELS = {
+    ProducerKind.COOPERATIVE: "HTX",
+    ProducerKind.HOUSEHOLD_BUSINESS: "Hộ kinh doanh",
+    ProducerKind.ENTERPRISE: "Công ty TNHH",
+}
 SAMPLE_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\n"
 SAMPLE_PDF += b"trailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -71,9 +111,7 @@ def generate(ctx: Context) -> None:
         while (producer.pk, name) in names:
             name = f"{rng.choice(STEMS)} {producer.commune.name} {rng.randint(2, 99)}"
         names.add((producer.pk, name))
-        products.append(
-            Product(producer=producer, commune=producer.commune, name=name, criteria_set=rng.choice(sets))
-        )
+        products.append(Product(producer=producer, commune=producer.commune, name=name, criteria_set=rng.choice(sets)))
     products = Product.objects.bulk_create(products, batch_size=BATCH)
     ctx.extra["producer_by_id"] = {p.pk: p for p in producers}
     ctx.extra["criteria_set_by_id"] = {s.pk: s for s in sets}

@@ -61,7 +61,7 @@ def test_dossier_list_query_count_does_not_grow(
         )
     client = client_for(secretary)
     client.get(reverse("products:dossier_list"))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         response = client.get(reverse("products:dossier_list"))
     assert len(response.context["page"]) == item_count
 
