@@ -418,12 +418,14 @@ def queue_batch(batch_id: int) -> None:
 RENDER_CHUNK = 10  # certificates per rendering task: small enough for every worker process to get a share
 
 
-def run_issuing_batch(batch_id: int, *, now=None) -> bool:
+def run_issuing_batch(batch_id: int, *, now=None, queue: str | None = None) -> bool:
     """The task's work: claim the batch (a repeated task does nothing), then issue every pending certificate in the
     round's order, one short transaction each (the number is allocated under the sequence's row lock, so numbers
     stay gap-free), and hand the rendering of the PDFs to ``RENDER_CHUNK``-sized tasks that the workers run in
     parallel (``render_batch_chunk``); the last chunk to finish closes the batch. A failure stops the batch with its
-    error; what was issued stays issued (a certificate without its file is rendered when first downloaded)."""
+    error; what was issued stays issued (a certificate without its file is rendered when first downloaded).
+    ``queue``: where the chunks go (the queue this task came from). Returns False when the batch is known to have
+    failed by the time the issuing ends (chunks run inline when tasks are eager)."""
     claimed = IssuingBatch.objects.filter(pk=batch_id, status=BatchStatus.QUEUED).update(
         status=BatchStatus.RUNNING, started_at=now or timezone.now()
     )
@@ -440,26 +442,27 @@ def run_issuing_batch(batch_id: int, *, now=None) -> bool:
                 issued.append(certificate.pk)
                 chunk.append(certificate.pk)
             if len(chunk) == RENDER_CHUNK:  # other workers render while this one goes on issuing
-                queue_render_chunk(batch_id, chunk)
+                queue_render_chunk(batch_id, chunk, queue)
                 chunk = []
     except Exception as error:
         logger.exception("Issuing batch %s failed.", batch_id)
         _finish_batch(batch_id, BatchStatus.FAILED, error=_error_text(error), now=now)
         return False
     if chunk:
-        queue_render_chunk(batch_id, chunk)
+        queue_render_chunk(batch_id, chunk, queue)
     # The batch renders what it issued (someone may have issued one of the round's certificates meanwhile); when
     # the chunks were all done before this correction, close the batch here.
     IssuingBatch.objects.filter(pk=batch_id).update(total=len(issued))
     if IssuingBatch.objects.filter(pk=batch_id, status=BatchStatus.RUNNING, done__gte=F("total")).exists():
         _finish_batch(batch_id, BatchStatus.DONE, now=now, only_if_running=True)
-    return True
+    return not IssuingBatch.objects.filter(pk=batch_id, status=BatchStatus.FAILED).exists()
 
 
-def queue_render_chunk(batch_id: int, certificate_ids: list[int]) -> None:
+def queue_render_chunk(batch_id: int, certificate_ids: list[int], queue: str | None = None) -> None:
     from evaluations.tasks import render_batch_chunk
 
-    render_batch_chunk.apply_async(kwargs={"batch_id": batch_id, "certificate_ids": list(certificate_ids)})
+    options = {"queue": queue} if queue else {}
+    render_batch_chunk.apply_async(kwargs={"batch_id": batch_id, "certificate_ids": list(certificate_ids)}, **options)
 
 
 def render_batch_chunk(batch_id: int, certificate_ids: list[int], *, now=None) -> int:

@@ -7,10 +7,12 @@ from evaluations import certificates
 from evaluations.models import Certificate
 
 
-@shared_task(name="evaluations.tasks.issue_batch")
-def issue_batch(batch_id: int) -> None:
-    """Issue every pending certificate of a batch's round, then queue the rendering of their PDFs in chunks."""
-    certificates.run_issuing_batch(batch_id)
+@shared_task(name="evaluations.tasks.issue_batch", bind=True)
+def issue_batch(self, batch_id: int) -> None:
+    """Issue every pending certificate of a batch's round, then queue the rendering of their PDFs in chunks (on the
+    queue this task came from)."""
+    queue = (self.request.delivery_info or {}).get("routing_key") if not self.request.is_eager else None
+    certificates.run_issuing_batch(batch_id, queue=queue)
 
 
 @shared_task(name="evaluations.tasks.render_batch_chunk")
