@@ -51,14 +51,20 @@ def setup():
 # ---------------------------------------------------------------------------------------------------- pages
 def pages() -> list[tuple[str, str, str | None]]:
     """(label, path, username or None for anonymous), found in the database."""
-    from django.db.models import Count
+    from django.db.models import Count, Q
     from django.urls import reverse
 
     from evaluations.enums import RoundStage, SheetStatus
     from evaluations.models import Certificate, Round, ScoreSheet
     from ocop.models import Commune
 
-    big = Round.objects.annotate(n=Count("dossiers")).order_by("-n").first()
+    # The approved round with the most accepted dossiers (results, decision and certificates).
+    big = (
+        Round.objects.filter(stage=RoundStage.APPROVED)
+        .annotate(n=Count("dossiers", filter=Q(dossiers__status="accepted")))
+        .order_by("-n")
+        .first()
+    )
     sheet = (
         ScoreSheet.objects.filter(
             member__user__username="hoidong1", status=SheetStatus.DRAFT, dossier__round__stage=RoundStage.SCORING
