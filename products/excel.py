@@ -31,12 +31,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from evaluations.models import CriteriaSet, criteria_json
+from evaluations.models import CriteriaSet
 from ocop import rules
 from ocop.lib.text import unaccent
 from ocop.models import Commune
 from products import domain
-from products.enums import Gender, ProducerKind
+from products.enums import DossierStatus, Gender, ProducerKind, RegistrationType
 from products.models import Dossier, Producer, Product
 
 logger = logging.getLogger(__name__)
@@ -821,11 +821,11 @@ def export_producers(queryset) -> bytes:
 
 def export_products(queryset) -> bytes:
     """The products of the (filtered, permitted) queryset; one query whatever the number of rows."""
-    products = (
-        queryset.select_related("producer", "commune", "criteria_set")
-        .defer(*criteria_json("criteria_set"))
-        .iterator(chunk_size=EXPORT_CHUNK)
-    )
+    # Plain tuples, not model instances: the export needs the values only.
+    products = queryset.values_list(
+        "name", "producer__name", "commune__name", "criteria_set__code", "criteria_set__name", "description",
+        "created_at",
+    ).iterator(chunk_size=EXPORT_CHUNK)  # fmt: skip
     headers = [
         _label(Product, "name"),
         _label(Product, "producer"),
@@ -835,28 +835,19 @@ def export_products(queryset) -> bytes:
         _label(Product, "description"),
         _label(Product, "created_at"),
     ]
-    rows = (
-        [
-            p.name,
-            p.producer.name,
-            p.commune.name,
-            p.criteria_set.code,
-            p.criteria_set.name,
-            p.description,
-            p.created_at,
-        ]
-        for p in products
-    )
-    return _export(PRODUCT_SHEET, headers, rows)
+    return _export(PRODUCT_SHEET, headers, products)
 
 
 def export_dossiers(queryset) -> bytes:
     """The dossiers of the (filtered, permitted) queryset; one query whatever the number of rows."""
-    dossiers = (
-        queryset.select_related("product__producer", "product__criteria_set", "commune", "round__year")
-        .defer(*criteria_json("product__criteria_set"))
-        .iterator(chunk_size=EXPORT_CHUNK)
-    )
+    # Plain tuples, not model instances (seven per row with the related objects): the export needs the values only.
+    dossiers = queryset.values_list(
+        "product__name", "product__producer__name", "commune__name", "product__criteria_set__code",
+        "round__number", "round__year__year", "registration_type", "status", "submitted_at", "submission_count",
+        "decided_at", "rejection_reason", "extension_until", "created_at",
+    ).iterator(chunk_size=EXPORT_CHUNK)  # fmt: skip
+    registration_types = dict(RegistrationType.choices)
+    statuses = dict(DossierStatus.choices)
     headers = [
         _label(Dossier, "product"),
         _label(Product, "producer"),
@@ -874,20 +865,14 @@ def export_dossiers(queryset) -> bytes:
     ]
     rows = (
         [
-            d.product.name,
-            d.product.producer.name,
-            d.commune.name,
-            d.product.criteria_set.code,
-            str(d.round),
-            d.get_registration_type_display(),
-            d.get_status_display(),
-            d.submitted_at,
-            d.submission_count,
-            d.decided_at,
-            d.rejection_reason,
-            d.extension_until,
-            d.created_at,
+            product, producer, commune, code,
+            _("Round %(number)s/%(year)s") % {"number": number, "year": year},
+            registration_types.get(registration, registration), statuses.get(status, status),
+            submitted_at, submission_count, decided_at, rejection_reason, extension_until, created_at,
         ]
-        for d in dossiers
-    )
+        for (
+            product, producer, commune, code, number, year, registration, status, submitted_at, submission_count,
+            decided_at, rejection_reason, extension_until, created_at,
+        ) in dossiers
+    )  # fmt: skip
     return _export("Ho so", headers, rows)
