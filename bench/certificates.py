@@ -162,7 +162,7 @@ def make_round(authority: Authority, size: int) -> Round:
     return round_
 
 
-def start_worker(queue: str, broker: str):
+def start_worker(queue: str, broker: str, concurrency: int = 1):
     db = connection.settings_dict
     env = {
         **os.environ,
@@ -170,8 +170,9 @@ def start_worker(queue: str, broker: str):
         "CELERY_BROKER_URL": broker,
         "CELERY_TASK_ALWAYS_EAGER": "0",
     }
+    pool = ["--pool=solo"] if concurrency == 1 else ["--pool=prefork", f"--concurrency={concurrency}"]
     return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-        [sys.executable, "-m", "celery", "-A", "ocop", "worker", "--pool=solo", "-Q", queue, "--loglevel=WARNING"],
+        [sys.executable, "-m", "celery", "-A", "ocop", "worker", *pool, "-Q", queue, "--loglevel=WARNING"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -179,7 +180,7 @@ def start_worker(queue: str, broker: str):
     )
 
 
-def bench_batch(authority: Authority, size: int, worker: bool, broker: str) -> dict:
+def bench_batch(authority: Authority, size: int, worker: bool, broker: str, concurrency: int = 1) -> dict:
     office = get_user_model().objects.get(username="phongnn")
     round_ = make_round(authority, size)
     proc = None
@@ -191,7 +192,7 @@ def bench_batch(authority: Authority, size: int, worker: bool, broker: str) -> d
         app.conf.task_always_eager = False
         app.conf.broker_url = broker
         app.conf.task_default_queue = queue
-        proc = start_worker(queue, broker)
+        proc = start_worker(queue, broker, concurrency)
         ready = f"bench-ready-{queue}"
         record_heartbeat.apply_async(kwargs={"name": ready}, queue=queue)
         from ocop.models import Heartbeat
@@ -232,6 +233,7 @@ def main():
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--worker", action="store_true", help="run the batch in a real Celery worker through Redis")
+    parser.add_argument("--concurrency", type=int, default=1, help="worker processes (1: --pool=solo)")
     parser.add_argument("--broker", default=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14"))
     args = parser.parse_args()
 
@@ -248,8 +250,10 @@ def main():
         f"p95 {page['p95_ms']:.1f} ms, {page['queries']} queries; HTML {page['html_bytes'] / 1024:.1f} KiB + "
         f"CSS {page['css_bytes'] / 1024:.1f} KiB"
     )
-    batch = bench_batch(authority, args.batch, args.worker, args.broker)
-    mode = "real worker through Redis" if args.worker else "task run in-process (eager)"
+    batch = bench_batch(authority, args.batch, args.worker, args.broker, args.concurrency)
+    mode = (
+        f"real worker, {args.concurrency} process(es), through Redis" if args.worker else "task run in-process (eager)"
+    )
     print(
         f"batch of {batch['total']} ({mode}): {batch['status']}, {batch['done']} issued, {batch['with_file']} files "
         f"stored, {batch['seconds']:.2f} s ({batch['per_certificate_ms']:.0f} ms per certificate), "

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -440,40 +440,93 @@ def queue_batch(batch_id: int) -> None:
         logger.warning("Could not queue issuing batch %s (%s).", batch_id, error.__class__.__name__)
 
 
-def run_issuing_batch(batch_id: int, *, now=None) -> bool:
-    """The task's work: claim the batch (a repeated task does nothing), issue and store each pending certificate,
-    counting progress as it goes. A failure stops the batch with its error; what was issued stays issued."""
+RENDER_CHUNK = 10  # certificates per rendering task: small enough for every worker process to get a share
+
+
+def run_issuing_batch(batch_id: int, *, now=None, queue: str | None = None) -> bool:
+    """The task's work: claim the batch (a repeated task does nothing), then issue every pending certificate in the
+    round's order, one short transaction each (the number is allocated under the sequence's row lock, so numbers
+    stay gap-free), and hand the rendering of the PDFs to ``RENDER_CHUNK``-sized tasks that the workers run in
+    parallel (``render_batch_chunk``); the last chunk to finish closes the batch. A failure stops the batch with its
+    error; what was issued stays issued (a certificate without its file is rendered when first downloaded).
+    ``queue``: where the chunks go (the queue this task came from). Returns False when the batch is known to have
+    failed by the time the issuing ends (chunks run inline when tasks are eager)."""
     claimed = IssuingBatch.objects.filter(pk=batch_id, status=BatchStatus.QUEUED).update(
         status=BatchStatus.RUNNING, started_at=now or timezone.now()
     )
     if not claimed:
         return False
     batch = IssuingBatch.objects.select_related("round", "started_by").get(pk=batch_id)
+    issued, chunk = [], []
     try:
         for recognition in list(pending_recognitions(batch.round)):
             certificate = issue_certificate(
                 recognition, by=batch.started_by, issued_on=batch.issue_date, batch=batch, now=now
             )
             if certificate:
-                store_certificate_pdf(certificate, by=batch.started_by)
-                IssuingBatch.objects.filter(pk=batch_id).update(done=F("done") + 1)
+                issued.append(certificate.pk)
+                chunk.append(certificate.pk)
+            if len(chunk) == RENDER_CHUNK:  # other workers render while this one goes on issuing
+                queue_render_chunk(batch_id, chunk, queue)
+                chunk = []
     except Exception as error:
         logger.exception("Issuing batch %s failed.", batch_id)
-        message = "; ".join(error.messages) if isinstance(error, ValidationError) else error.__class__.__name__
-        _finish_batch(batch_id, BatchStatus.FAILED, error=message, now=now)
+        _finish_batch(batch_id, BatchStatus.FAILED, error=_error_text(error), now=now)
         return False
-    _finish_batch(batch_id, BatchStatus.DONE, now=now)
-    return True
+    if chunk:
+        queue_render_chunk(batch_id, chunk, queue)
+    # The batch renders what it issued (someone may have issued one of the round's certificates meanwhile); when
+    # the chunks were all done before this correction, close the batch here.
+    IssuingBatch.objects.filter(pk=batch_id).update(total=len(issued))
+    if IssuingBatch.objects.filter(pk=batch_id, status=BatchStatus.RUNNING, done__gte=F("total")).exists():
+        _finish_batch(batch_id, BatchStatus.DONE, now=now, only_if_running=True)
+    return not IssuingBatch.objects.filter(pk=batch_id, status=BatchStatus.FAILED).exists()
+
+
+def queue_render_chunk(batch_id: int, certificate_ids: list[int], queue: str | None = None) -> None:
+    from evaluations.tasks import render_batch_chunk
+
+    options = {"queue": queue} if queue else {}
+    render_batch_chunk.apply_async(kwargs={"batch_id": batch_id, "certificate_ids": list(certificate_ids)}, **options)
+
+
+def render_batch_chunk(batch_id: int, certificate_ids: list[int], *, now=None) -> int:
+    """Render and store the PDFs of some of a batch's certificates, counting each on the batch row (an atomic
+    UPDATE, so chunks running at once in several workers count correctly); the chunk that completes the count
+    closes the batch. Returns how many files it stored."""
+    batch = IssuingBatch.objects.select_related("started_by").get(pk=batch_id)
+    if batch.status != BatchStatus.RUNNING:
+        return 0
+    stored = 0
+    try:
+        for certificate in Certificate.objects.select_related("authority").filter(pk__in=certificate_ids):
+            store_certificate_pdf(certificate, by=batch.started_by)
+            stored += 1
+            IssuingBatch.objects.filter(pk=batch_id).update(done=F("done") + 1)
+    except Exception as error:
+        logger.exception("Rendering for issuing batch %s failed.", batch_id)
+        _finish_batch(batch_id, BatchStatus.FAILED, error=_error_text(error), now=now)
+        return stored
+    # Exactly one chunk sees the count complete while the batch is still running: that one closes it.
+    if IssuingBatch.objects.filter(pk=batch_id, status=BatchStatus.RUNNING, done__gte=F("total")).exists():
+        _finish_batch(batch_id, BatchStatus.DONE, now=now, only_if_running=True)
+    return stored
+
+
+def _error_text(error) -> str:
+    return "; ".join(error.messages) if isinstance(error, ValidationError) else error.__class__.__name__
 
 
 @transaction.atomic
-def _finish_batch(batch_id: int, status: str, *, error: str = "", now=None) -> None:
+def _finish_batch(batch_id: int, status: str, *, error: str = "", now=None, only_if_running=False) -> None:
     now = now or timezone.now()
     batch = (
         IssuingBatch.objects.select_for_update(of=("self",))
         .select_related("round__year", "started_by")
         .get(pk=batch_id)
     )
+    if batch.status != BatchStatus.RUNNING and (only_if_running or status == BatchStatus.FAILED):
+        return  # another chunk closed it first
     batch.status = status
     batch.error = error
     batch.finished_at = now
@@ -697,22 +750,44 @@ class ExpiryGroup:
     key: str
     label: str
     certificates: list
+    total: int = 0
 
 
-def expiry_groups(queryset, today=None) -> list[ExpiryGroup]:
-    """Live certificates that expire within 30, 60 or 120 days or have expired (and were not followed by a newer
-    one), each with ``days_left`` and ``reevaluation`` (a re-evaluation dossier exists), soonest first."""
+def expiry_queryset(queryset, today=None):
+    """Live certificates that expire within 120 days or have expired, not followed by a newer one, each with
+    ``reevaluation`` (a re-evaluation dossier exists). Unordered."""
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=EXPIRY_BUCKETS[-1])
-    rows = list(
+    return (
         queryset.live()
         .filter(valid_until__lte=horizon)
         .alias(successor=_has_successor())
         .filter(successor=False)
         .annotate(reevaluation=_has_reevaluation())
         .select_related("product__commune")
-        .order_by("valid_until", "product_name", "pk")
     )
+
+
+def expiry_counts(queryset, today=None) -> dict:
+    """How many certificates of ``expiry_queryset`` fall in each bucket, in one query."""
+    today = today or timezone.localdate()
+    buckets, start = {}, today
+    for limit in EXPIRY_BUCKETS:
+        end = today + datetime.timedelta(days=limit)
+        buckets[str(limit)] = Count("pk", filter=Q(valid_until__gte=start, valid_until__lte=end))
+        start = end + datetime.timedelta(days=1)
+    buckets["expired"] = Count("pk", filter=Q(valid_until__lt=today))
+    return queryset.order_by().aggregate(**buckets)
+
+
+def expiry_groups(queryset, today=None, *, rows=None, counts=None) -> list[ExpiryGroup]:
+    """Live certificates that expire within 30, 60 or 120 days or have expired (and were not followed by a newer
+    one), each with ``days_left`` and ``reevaluation`` (a re-evaluation dossier exists), soonest first.
+
+    ``rows`` (e.g. the page shown) replaces the query; ``counts`` (``expiry_counts``) gives each group's total."""
+    today = today or timezone.localdate()
+    if rows is None:
+        rows = list(expiry_queryset(queryset, today).order_by("valid_until", "product_name", "pk"))
     labels = {
         "expired": _("Expired"),
         30: _("Expiring within 30 days"),
@@ -728,6 +803,8 @@ def expiry_groups(queryset, today=None) -> list[ExpiryGroup]:
             continue
         bucket = next(limit for limit in EXPIRY_BUCKETS if certificate.days <= limit)
         groups[bucket].certificates.append(certificate)
+    for group in groups.values():
+        group.total = counts[group.key] if counts is not None else len(group.certificates)
     return [groups[key] for key in (*EXPIRY_BUCKETS, "expired")]
 
 

@@ -472,9 +472,15 @@ def accept_spread(result, *, by, reason: str, now=None) -> bool:
 def approval_problems(round_) -> list[str]:
     """Why the chair cannot approve the round's results yet, in words for the chair."""
     problems = []
-    results = Result.objects.filter(dossier__round=round_, dossier__status=DossierStatus.ACCEPTED).select_related(
-        "dossier__product"
-    )
+    # Only the columns the messages need: a result's criterion means and marks are not decoded here.
+    results = (
+        Result.objects.filter(dossier__round=round_, dossier__status=DossierStatus.ACCEPTED)
+        .select_related("dossier__product")
+        .only(
+            "flags", "resolution", "sheet_count", "expected_count", "min_total", "max_total", "dossier__product__name"
+        )
+        .order_by("dossier__product__name", "pk")
+    )  # fmt: skip
     if not results:
         problems.append(_("No dossier has been scored."))
     for result in results:

@@ -167,6 +167,13 @@ def default_round_dates(year: int, number: int) -> tuple[datetime.date, datetime
     return datetime.date(year, cm, cd), datetime.date(year, sm, sd)
 
 
+def criteria_json(path: str = "") -> list[str]:
+    """The criteria set's JSON columns under ``path`` (e.g. ``"product__criteria_set"``), for ``defer()``: lists
+    that show a set's code or name never need its sheet, and decoding a sheet costs more than the rest of the row."""
+    prefix = f"{path}__" if path else ""
+    return [f"{prefix}{name}" for name in ("sheet", "notes", "warnings")]
+
+
 class Round(models.Model):
     """An evaluation round of a programme year, with the commune and scoring deadlines (decision 21)."""
 
@@ -646,6 +653,8 @@ class Certificate(models.Model):
             models.CheckConstraint(condition=models.Q(star__gte=1, star__lte=5), name="certificate_star_1_to_5"),
         ]
         indexes = [
+            # The register (certificate list): newest first.
+            models.Index(fields=["-issued_on", "-id"], name="certificate_register"),
             # Serves the public catalogue and the expiry list: live certificates by expiry.
             models.Index(
                 fields=["valid_until"],

@@ -37,7 +37,8 @@ def navigation(request):
         "nav_items": _items(user, request.path, NAV_ITEMS),
         "nav_more": _items(user, request.path, MORE_ITEMS),
         "user_roles": [r.label for r in roles],
-        # One COUNT query, run only when a template shows the badge.
+        # Loaded with the user by ocop.auth.ProfileBackend; otherwise one COUNT query, run only when a template
+        # shows the badge.
         "notifications_unread": SimpleLazyObject(lambda: _unread(user)),
     }
 
@@ -45,6 +46,9 @@ def navigation(request):
 def _unread(user) -> int:
     from ocop.models import Notification
 
+    cached = getattr(user, "_ocop_unread", None)
+    if cached is not None:
+        return cached
     return Notification.objects.inbox_of(user).unread().count()
 
 

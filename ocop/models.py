@@ -396,6 +396,8 @@ class Notification(models.Model):
             models.UniqueConstraint(fields=["dedup_key", "channel"], name="notification_once_per_key_channel"),
         ]
         indexes = [
+            # The outbox: every row, newest first.
+            models.Index(fields=["-due_at", "-id"], name="notification_outbox"),
             # The notification centre and the unread badge: a user's in-app rows, newest first.
             models.Index(fields=["recipient", "channel", "-due_at"], name="notification_inbox"),
             # The sender's sweep: pending rows whose next attempt is due.

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from ocop.lib.env import env_bool, env_int, env_list, env_secret, env_str, parse_database_url
+from ocop.lib.env import env_bool, env_int, env_list, env_secret, env_str, parse_database_url, s3_storage_options
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("OCOP_VAR_DIR", str(BASE_DIR / "var")))
@@ -128,6 +128,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # ---------------------------------------------------------------------------
 # Authentication
 # ---------------------------------------------------------------------------
+# Loads the user with the profile, the groups and the unread count in one query (ocop/auth.py).
+AUTHENTICATION_BACKENDS = ["ocop.auth.ProfileBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -173,6 +175,15 @@ STORAGES = {
         )
     },
 }
+# Object storage: STORAGE_URL=s3://bucket[/prefix] keeps uploads and generated PDFs in an S3-compatible bucket
+# (AWS S3, MinIO, Ceph…), shared by every web node and worker; unset, they stay under MEDIA_ROOT. The bucket stays
+# private: views check permission, then stream the file or (FILE_DOWNLOADS=redirect) redirect to a signed URL that
+# expires after FILE_URL_EXPIRE seconds.
+STORAGE_URL = env_str("STORAGE_URL", "")
+FILE_DOWNLOADS = env_str("FILE_DOWNLOADS", "stream")
+FILE_URL_EXPIRE = env_int("FILE_URL_EXPIRE", 60)
+if STORAGE_URL:
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3_storage_options(STORAGE_URL)}
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20) * 1024 * 1024
 # Where `make backup` (manage.py backup) writes; keep it on another disk or copy it off the machine.
 BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))

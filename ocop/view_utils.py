@@ -12,10 +12,12 @@ def filters_active(request) -> bool:
     return any(value for key, value in request.GET.items() if key not in ("q", "page"))
 
 
-def paginate(request, queryset, per_page=PAGE_SIZE):
-    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def paginate(request, queryset, per_page=PAGE_SIZE, param="page"):
+    """The requested page and the query string without it (``param`` names the page number's parameter, for a
+    second list on the same page; the partial then needs ``page_param``)."""
+    page = Paginator(queryset, per_page).get_page(request.GET.get(param))
     params = request.GET.copy()
-    params.pop("page", None)
+    params.pop(param, None)
     return page, params.urlencode()
 
 

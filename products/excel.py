@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -36,7 +36,7 @@ from ocop import rules
 from ocop.lib.text import unaccent
 from ocop.models import Commune
 from products import domain
-from products.enums import Gender, ProducerKind
+from products.enums import DossierStatus, Gender, ProducerKind, RegistrationType
 from products.models import Dossier, Producer, Product
 
 logger = logging.getLogger(__name__)
@@ -90,6 +90,7 @@ EXAMPLE_PRODUCT = {
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="2E7D32")
+HEADER_ALIGNMENT = Alignment(vertical="center", wrap_text=True)
 EXAMPLE_FONT = Font(italic=True, color="777777")
 
 
@@ -130,9 +131,10 @@ def _write_table(ws, headers, rows, *, required=()):
     for row in rows:
         values = [_cell_value(v) for v in row]
         ws.append(values)
+        row_number = ws._current_row  # what append just wrote (max_row would scan the sheet)
         for col, value in enumerate(values):
             if isinstance(value, date):
-                ws.cell(row=ws.max_row, column=col + 1).number_format = DATE_FORMAT
+                ws.cell(row=row_number, column=col + 1).number_format = DATE_FORMAT
             if value is not None:
                 widths[col] = max(widths[col], min(len(str(value)) + 2, 60))
     for col, width in enumerate(widths, start=1):
@@ -756,19 +758,71 @@ def import_workbook(file, *, by) -> ImportResult:
 
 
 # ---------------------------------------------------------------------------- exports
+EXPORT_CHUNK = 2000  # rows fetched at a time (a server-side cursor on PostgreSQL)
+
+WIDTH_SAMPLE = 200  # rows looked at to size the columns before streaming the rest
+
+
 def _export(title, headers, rows) -> bytes:
-    workbook = Workbook()
-    ws = workbook.active
-    ws.title = title
-    _write_table(ws, headers, rows)
-    ws.auto_filter.ref = ws.dimensions
+    """A one-sheet workbook streamed row by row (openpyxl's write-only mode): memory stays flat with the rows.
+
+    Column widths are taken from the header and the first rows (a write-only sheet needs them before the first row);
+    the header is frozen and filtered as before."""
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet(title)
+    rows = iter(rows)
+    sample = []
+    for row in rows:
+        sample.append([_cell_value(v) for v in row])
+        if len(sample) >= WIDTH_SAMPLE:
+            break
+    widths = [len(str(h)) + 4 for h in headers]
+    for values in sample:
+        for col, value in enumerate(values):
+            if value is not None:
+                widths[col] = max(widths[col], min(len(str(value)) + 2, 60))
+    for col, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = max(width, 10)
+    ws.freeze_panes = "A2"
+    header = []
+    for text in headers:
+        cell = WriteOnlyCell(ws, safe_text(str(text)))
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = HEADER_ALIGNMENT
+        header.append(cell)
+    ws.append(header)
+    count = 0
+
+    def cells(values):
+        out = []
+        for value in values:
+            if isinstance(value, date):
+                cell = WriteOnlyCell(ws, value)
+                cell.number_format = DATE_FORMAT
+                out.append(cell)
+            else:
+                out.append(value)
+        return out
+
+    for values in sample:
+        ws.append(cells(values))
+        count += 1
+    for row in rows:
+        ws.append(cells([_cell_value(v) for v in row]))
+        count += 1
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
     return _to_bytes(workbook)
 
 
 def export_producers(queryset) -> bytes:
     """The producers of the (filtered, permitted) queryset; two queries whatever the number of rows."""
-    producers = queryset.select_related("commune").prefetch_related(
-        Prefetch("products", queryset=Product.objects.only("id", "name", "producer_id").order_by("name"))
+    producers = (
+        queryset.select_related("commune")
+        .prefetch_related(
+            Prefetch("products", queryset=Product.objects.only("id", "name", "producer_id").order_by("name"))
+        )
+        .iterator(chunk_size=EXPORT_CHUNK)
     )
     headers = [
         *producer_headers(),
@@ -797,7 +851,11 @@ def export_producers(queryset) -> bytes:
 
 def export_products(queryset) -> bytes:
     """The products of the (filtered, permitted) queryset; one query whatever the number of rows."""
-    products = queryset.select_related("producer", "commune", "criteria_set")
+    # Plain tuples, not model instances: the export needs the values only.
+    products = queryset.values_list(
+        "name", "producer__name", "commune__name", "criteria_set__code", "criteria_set__name", "description",
+        "created_at",
+    ).iterator(chunk_size=EXPORT_CHUNK)  # fmt: skip
     headers = [
         _label(Product, "name"),
         _label(Product, "producer"),
@@ -807,24 +865,19 @@ def export_products(queryset) -> bytes:
         _label(Product, "description"),
         _label(Product, "created_at"),
     ]
-    rows = (
-        [
-            p.name,
-            p.producer.name,
-            p.commune.name,
-            p.criteria_set.code,
-            p.criteria_set.name,
-            p.description,
-            p.created_at,
-        ]
-        for p in products
-    )
-    return _export(PRODUCT_SHEET, headers, rows)
+    return _export(PRODUCT_SHEET, headers, products)
 
 
 def export_dossiers(queryset) -> bytes:
     """The dossiers of the (filtered, permitted) queryset; one query whatever the number of rows."""
-    dossiers = queryset.select_related("product__producer", "product__criteria_set", "commune", "round__year")
+    # Plain tuples, not model instances (seven per row with the related objects): the export needs the values only.
+    dossiers = queryset.values_list(
+        "product__name", "product__producer__name", "commune__name", "product__criteria_set__code",
+        "round__number", "round__year__year", "registration_type", "status", "submitted_at", "submission_count",
+        "decided_at", "rejection_reason", "extension_until", "created_at",
+    ).iterator(chunk_size=EXPORT_CHUNK)  # fmt: skip
+    registration_types = dict(RegistrationType.choices)
+    statuses = dict(DossierStatus.choices)
     headers = [
         _label(Dossier, "product"),
         _label(Product, "producer"),
@@ -842,20 +895,14 @@ def export_dossiers(queryset) -> bytes:
     ]
     rows = (
         [
-            d.product.name,
-            d.product.producer.name,
-            d.commune.name,
-            d.product.criteria_set.code,
-            str(d.round),
-            d.get_registration_type_display(),
-            d.get_status_display(),
-            d.submitted_at,
-            d.submission_count,
-            d.decided_at,
-            d.rejection_reason,
-            d.extension_until,
-            d.created_at,
+            product, producer, commune, code,
+            _("Round %(number)s/%(year)s") % {"number": number, "year": year},
+            registration_types.get(registration, registration), statuses.get(status, status),
+            submitted_at, submission_count, decided_at, rejection_reason, extension_until, created_at,
         ]
-        for d in dossiers
-    )
+        for (
+            product, producer, commune, code, number, year, registration, status, submitted_at, submission_count,
+            decided_at, rejection_reason, extension_until, created_at,
+        ) in dossiers
+    )  # fmt: skip
     return _export("Ho so", headers, rows)

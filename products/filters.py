@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.models import CriteriaSet, ProgrammeYear, Round
+from evaluations.models import CriteriaSet, ProgrammeYear, Round, criteria_json
 from ocop import rules
 from ocop.forms import ALL_CHOICE
 from ocop.lib.collation import vi_order
@@ -23,7 +23,7 @@ class ListFilterForm(forms.Form):
             del self.fields["commune"]  # a commune official sees one commune only
         else:
             self.fields["commune"].queryset = Commune.objects.visible_to(user).order_by(vi_order("name"))
-        self.fields["criteria_set"].queryset = CriteriaSet.objects.order_by("code", "-version")
+        self.fields["criteria_set"].queryset = CriteriaSet.objects.defer(*criteria_json()).order_by("code", "-version")
 
 
 # How far a dossier got (the dashboard's funnel links here): each step includes the ones after it.

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.models import CriteriaSet, Round
+from evaluations.models import CriteriaSet, Round, criteria_json
 from ocop import rules
 from ocop.lib.collation import vi_order
 from ocop.models import Commune
@@ -53,7 +53,7 @@ class ProductForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["producer"].queryset = Producer.objects.visible_to(user).select_related("commune")
-        self.fields["criteria_set"].queryset = CriteriaSet.objects.order_by("code", "-version")
+        self.fields["criteria_set"].queryset = CriteriaSet.objects.defer(*criteria_json()).order_by("code", "-version")
         if self.instance.pk:
             self.fields["producer"].disabled = True
             if not rules.can(user, "product.change_criteria_set", self.instance):

@@ -54,6 +54,7 @@ class Producer(models.Model):
         verbose_name = _("producer")
         verbose_name_plural = _("producers")
         ordering = ["name"]
+        indexes = [models.Index(fields=["name", "id"], name="producer_by_name")]  # the list's order
         constraints = [
             models.UniqueConstraint(
                 fields=["registration_number"],
@@ -107,6 +108,7 @@ class Product(models.Model):
         verbose_name = _("product")
         verbose_name_plural = _("products")
         ordering = ["name"]
+        indexes = [models.Index(fields=["name", "id"], name="product_by_name")]  # the list's order
         constraints = [
             models.UniqueConstraint(fields=["producer", "name"], name="product_unique_name_per_producer"),
         ]
@@ -165,6 +167,10 @@ class Dossier(models.Model):
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
         ordering = ["-created_at"]
+        indexes = [
+            # A round's dossiers by status (the rounds list counts, the round page, start of scoring).
+            models.Index(fields=["round", "status"], name="dossier_round_status"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["product", "round"], name="dossier_unique_product_round"),
             models.CheckConstraint(

@@ -28,6 +28,7 @@ def main(path):
             entry.flags.remove("fuzzy")
         entry.previous_msgid = None
         entry.previous_msgctxt = None
+        entry.previous_msgid_plural = None
     po.save(PO)
     missing = [e for e in po if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
     for e in missing:

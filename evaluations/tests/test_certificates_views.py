@@ -72,7 +72,7 @@ def test_certificate_list_query_count(client_for, district_officer, decision, co
         certificates.issue_certificate(recognise(decision, commune, f"SP {i}", f"CT {i}"), by=district_officer)
     client = client_for(district_officer)
     client.get(reverse("evaluations:certificate_list"))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         response = client.get(reverse("evaluations:certificate_list"))
     assert len(response.context["page"]) == item_count
 
@@ -310,7 +310,7 @@ def test_round_certificates_query_count(client_for, district_officer, decision, 
     client = client_for(district_officer)
     url = reverse("evaluations:round_certificates", args=[decision.round.pk])
     client.get(url)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert len(response.context["recognitions"]) == item_count
 
@@ -436,7 +436,7 @@ def test_ceremony_query_count(client_for, district_officer, ceremony_year, decis
         certificates.issue_certificate(recognise(decision, commune, f"SP {i}", f"CT {i}"), by=district_officer)
     client = client_for(district_officer)
     client.get(reverse("evaluations:certificate_ceremony"))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         response = client.get(reverse("evaluations:certificate_ceremony"))
     assert len(response.context["rows"]) == item_count
 

@@ -167,7 +167,7 @@ def test_round_list_query_count(client_for, secretary, authority, item_count, dj
         RoundFactory(year__authority=authority)
     client = client_for(secretary)
     client.get(reverse("evaluations:round_list"))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(3):
         response = client.get(reverse("evaluations:round_list"))
     assert len(response.context["rounds"]) == item_count
 

@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +33,7 @@ from evaluations.models import Certificate, CertificateSequence, IssuingBatch, P
 from ocop import audit, rules
 from ocop.forms import ALL_CHOICE, EMPTY_CHOICE
 from ocop.lib.collation import vi_order
+from ocop.lib.files import file_response
 from ocop.lib.pdf import pdf_response, render_pdf
 from ocop.lib.search import folded, search_filter
 from ocop.models import Authority, Commune
@@ -221,13 +222,12 @@ def certificate_file(request, pk):
         certificate.refresh_from_db()
     if not certificate.file:
         raise Http404
-    response = FileResponse(
-        certificate.file.open("rb"),
+    return file_response(
+        certificate.file,
         filename=domain.certificate_filename(certificate),
         content_type=certificate.content_type or "application/pdf",
+        as_attachment=False,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # ---------------------------------------------------------------------------------------------------- changes
@@ -362,6 +362,9 @@ def _round(request, pk, action) -> Round:
     return round_
 
 
+ROUND_CERTIFICATES_PAGE_SIZE = 50
+
+
 @login_required
 def round_certificates(request, pk):
     """The round's recognised products with their certificates, and the progress of the latest issuing batch."""
@@ -375,9 +378,12 @@ def round_certificates(request, pk):
         .order_by(folded("dossier__product__name"), "pk")
     )
     commune_id = rules.commune_id_of(user) if not rules.sees_all_communes(user) else None
+    pending_rows = domain.pending_recognitions(round_)
     if commune_id:
         recognitions = recognitions.filter(dossier__commune_id=commune_id)
-    recognitions = list(recognitions)
+        pending_rows = pending_rows.filter(dossier__commune_id=commune_id)
+    page, query = paginate(request, recognitions, ROUND_CERTIFICATES_PAGE_SIZE)
+    recognitions = list(page.object_list)
     live = {
         c.recognition_id: c
         for c in Certificate.objects.filter(recognition__in=recognitions, superseded_at__isnull=True)
@@ -388,11 +394,13 @@ def round_certificates(request, pk):
             recognition.certificate.current_status = recognition.certificate.status(today)
     batch = IssuingBatch.objects.filter(round=round_).first()
     may_issue = rules.can(user, "certificate.issue", round_) and decision is not None
-    pending = sum(1 for r in recognitions if r.certificate is None)
+    pending = pending_rows.count()
     context = {
         "round": round_,
         "decision": decision,
         "recognitions": recognitions,
+        "page": page,
+        "query": query,
         "batch": batch,
         "refresh": batch is not None and batch.status in BATCH_ACTIVE,
         "may_issue": may_issue and pending > 0,
@@ -461,13 +469,40 @@ def issue_round(request, pk):
 
 
 # ---------------------------------------------------------------------------------------------------- expiry
+EXPIRY_PAGE_SIZE = 50
+
+
 @login_required
 def expiry_list(request):
     """Certificates expiring within 120, 60 or 30 days, and expired ones not followed by a newer certificate: the
     products to re-evaluate. A commune official sees their commune's."""
     rules.authorize(request.user, "certificate.list")
-    groups = domain.expiry_groups(Certificate.objects.visible_to(request.user))
-    return render(request, "evaluations/certificate_expiry.html", {"groups": groups})
+    today = timezone.localdate()
+    rows = domain.expiry_queryset(Certificate.objects.visible_to(request.user), today)
+    # Two paginated lists (the expired one grows every year): expiring soonest first, expired latest first.
+    soon, soon_query = paginate(
+        request, rows.filter(valid_until__gte=today).order_by("valid_until", "product_name", "pk"), EXPIRY_PAGE_SIZE
+    )
+    expired, expired_query = paginate(
+        request,
+        rows.filter(valid_until__lt=today).order_by("-valid_until", "product_name", "pk"),
+        EXPIRY_PAGE_SIZE,
+        param="expired",
+    )
+    groups = domain.expiry_groups(
+        None, today, rows=[*soon.object_list, *expired.object_list], counts=domain.expiry_counts(rows, today)
+    )
+    return render(
+        request,
+        "evaluations/certificate_expiry.html",
+        {
+            "groups": groups,
+            "soon": soon,
+            "soon_query": soon_query,
+            "expired": expired,
+            "expired_query": expired_query,
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------------- ceremony

@@ -21,7 +21,7 @@ def _dossier(pk):
     return get_object_or_404(
         Dossier.objects.select_related(
             "product__producer", "product__criteria_set", "commune", "round__year__authority"
-        ),
+        ).defer("product__criteria_set__notes", "product__criteria_set__warnings"),
         pk=pk,
     )
 

@@ -3,7 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -14,11 +15,16 @@ from django.views.decorators.http import require_POST
 from evaluations import domain, programme
 from evaluations.enums import CouncilRole, RoundStage, SheetStatus
 from evaluations.forms import ConfirmForm, ConflictForm, CouncilMemberForm, DecisionForm, MeetingForm
-from evaluations.models import CouncilMember, RecognitionDecision, Result, Round
+from evaluations.models import CouncilMember, RecognitionDecision, Result, Round, ScoreSheet
 from ocop import audit, rules
 from ocop.security import parse_id
-from ocop.view_utils import add_errors, confirmation_page, confirmed, form_errors_as_messages, perform
-from products.enums import DossierStatus
+from ocop.view_utils import add_errors, confirmation_page, confirmed, form_errors_as_messages, paginate, perform
+from products.enums import UNDER_CHECK_STATES, DossierStatus
+from products.models import Dossier
+
+RESULTS_PAGE_SIZE = 50
+RESULT_JSON = ("criterion_means", "failed_marks")  # a result's columns that lists never show
+SHOWN = 20  # approval problems, forwarded products and recognitions listed on the round's page
 
 
 def short_date(day) -> str:
@@ -29,15 +35,23 @@ def _round(pk):
     return get_object_or_404(Round.objects.select_related("year__authority", "approved_by__profile"), pk=pk)
 
 
+def _count(queryset):
+    """The number of the queryset's rows that belong to the outer round, as a sub-select."""
+    rows = queryset.filter(round=OuterRef("pk")).order_by().values("round").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
 @login_required
 def round_list(request):
     rules.authorize(request.user, "round.list")
+    # One counting sub-select per round and figure (each served by an index), not a join of every dossier with
+    # every council seat.
     rounds = (
         Round.objects.select_related("year")
         .annotate(
-            accepted=Count("dossiers", filter=Q(dossiers__status=DossierStatus.ACCEPTED), distinct=True),
-            submitted=Count("dossiers", filter=Q(dossiers__status__in=["submitted", "resubmitted"]), distinct=True),
-            members=Count("council", filter=~Q(council__role=CouncilRole.SECRETARY), distinct=True),
+            accepted=_count(Dossier.objects.filter(status=DossierStatus.ACCEPTED)),
+            submitted=_count(Dossier.objects.filter(status__in=UNDER_CHECK_STATES)),
+            members=_count(CouncilMember.objects.exclude(role=CouncilRole.SECRETARY)),
         )
         .order_by("-year__year", "-number")
     )
@@ -52,37 +66,64 @@ def round_detail(request, pk):
     may_manage = rules.can(user, "round.manage", round_)
     may_see_results = rules.can(user, "result.view")
     council = list(round_.council.select_related("user__profile").order_by("role", "user__username"))
-    dossiers = list(
+    # A province round holds a thousand products or more: the table is paginated, the sheet counts are sub-selects
+    # of the page's rows only, and the result's JSON columns (criterion means, marks) stay in the database.
+    sheets = ScoreSheet.objects.filter(dossier=OuterRef("pk")).order_by().values("dossier")
+    dossiers = (
         round_.dossiers.filter(status=DossierStatus.ACCEPTED)
-        .select_related("product__producer", "commune", "product__criteria_set", "result")
+        .select_related("product__producer", "commune", "result")
+        .defer(*(f"result__{name}" for name in RESULT_JSON))
         .annotate(
-            sheets_done=Count("sheets", filter=Q(sheets__status=SheetStatus.SUBMITTED)),
-            sheets_all=Count("sheets"),
+            sheets_done=Coalesce(
+                Subquery(
+                    sheets.filter(status=SheetStatus.SUBMITTED).annotate(n=Count("pk")).values("n"),
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            ),
+            sheets_all=Coalesce(
+                Subquery(sheets.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), Value(0)
+            ),
         )
-        .order_by("product__name")
+        .order_by("product__name", "pk")
     )
+    page, query = paginate(request, dossiers, per_page=RESULTS_PAGE_SIZE)
     # Members see scores only once their own sheet is submitted (decision 11): the table shows results to those
     # who may see every result (managers, the chair), others follow the links per dossier.
     show_scores = may_manage or rules.can(user, "round.approve", round_)
     decision = getattr(round_, "decision", None) if round_.stage in (RoundStage.APPROVED, RoundStage.CLOSED) else None
+    problems = domain.approval_problems(round_) if round_.stage == RoundStage.SCORING and show_scores else []
+    # The forwarded products and the recognitions: the first SHOWN on the page, the whole lists in the Excel
+    # list for the province and on the round's certificate page.
+    forwarded = domain.forwarded_results(round_).defer(*RESULT_JSON) if show_scores else Result.objects.none()
     context = {
         "round": round_,
         "council": council,
-        "dossiers": dossiers,
+        "page": page,
+        "query": query,
         "show_scores": show_scores,
         "may_manage": may_manage,
         "may_see_results": may_see_results,
         "may_approve": rules.can(user, "round.approve", round_) and round_.stage == RoundStage.SCORING,
         "may_decide": rules.can(user, "decision.record", round_) and round_.stage == RoundStage.APPROVED,
-        "problems": domain.approval_problems(round_) if round_.stage == RoundStage.SCORING and show_scores else [],
+        "problems": problems[:SHOWN],
+        "problems_more": max(0, len(problems) - SHOWN),
         "decision": decision,
-        "recognitions": list(decision.recognitions.select_related("dossier__product__producer")) if decision else [],
+        "recognitions": list(
+            decision.recognitions.select_related("dossier__product__producer").order_by("dossier__product__name", "pk")[
+                :SHOWN
+            ]
+        )
+        if decision
+        else [],
+        "recognitions_count": decision.recognitions.count() if decision else 0,
         "may_correct": decision is not None
         and rules.can(user, "decision.record", round_)
         and not programme.decision_has_certificates(decision),
         "may_edit": may_manage and round_.stage in (RoundStage.OPEN, RoundStage.SCORING) and not round_.year.is_closed,
         "meeting_form": MeetingForm(initial={"date": round_.meeting_date, "place": round_.meeting_place}),
-        "forwarded": list(domain.forwarded_results(round_)) if show_scores else [],
+        "forwarded": list(forwarded[:SHOWN]),
+        "forwarded_count": forwarded.count() if show_scores else 0,
         "stage": RoundStage,
         "history": list(audit.history_for(round_)[:30]) if may_manage else None,
     }

@@ -15,7 +15,9 @@ from evaluations.forms import ReasonForm
 from evaluations.models import ScoreSheet
 from ocop import rules
 from ocop.security import parse_id
-from ocop.view_utils import perform
+from ocop.view_utils import paginate, perform
+
+PAST_PAGE_SIZE = 50
 
 SHEET_RELATED = (
     "dossier__product__producer",
@@ -29,14 +31,32 @@ SHEET_RELATED = (
 @login_required
 def my_sheets(request):
     rules.authorize(request.user, "scoring.my_sheets")
+    # A member of a province council holds thousands of sheets: both lists are paginated, and the rows skip the
+    # criteria sheet's JSON (the list shows names and totals only).
     sheets = (
         ScoreSheet.objects.filter(member__user=request.user)
-        .select_related(*SHEET_RELATED)
-        .order_by("-dossier__round__year__year", "-dossier__round__number", "dossier__product__name")
+        .select_related("dossier__product__producer", "dossier__round__year")
+        .only(
+            "status",
+            "total",
+            "dossier__product__name",
+            "dossier__product__producer__name",
+            "dossier__round__number",
+            "dossier__round__stage",
+            "dossier__round__district_deadline",
+            "dossier__round__year__year",
+        )
+        .order_by("-dossier__round__year__year", "-dossier__round__number", "dossier__product__name", "pk")
     )
-    open_sheets = [s for s in sheets if s.dossier.round.stage == RoundStage.SCORING]
-    past_sheets = [s for s in sheets if s.dossier.round.stage != RoundStage.SCORING]
-    return render(request, "evaluations/my_sheets.html", {"open_sheets": open_sheets, "past_sheets": past_sheets})
+    open_page, open_query = paginate(request, sheets.filter(dossier__round__stage=RoundStage.SCORING))
+    past_page, past_query = paginate(
+        request, sheets.exclude(dossier__round__stage=RoundStage.SCORING), param="earlier", per_page=PAST_PAGE_SIZE
+    )
+    return render(
+        request,
+        "evaluations/my_sheets.html",
+        {"page": open_page, "query": open_query, "past_page": past_page, "past_query": past_query},
+    )
 
 
 def _structure(sheet_def, choices):

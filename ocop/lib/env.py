@@ -78,3 +78,34 @@ def parse_database_url(url: str) -> dict:
             path = "/" + path.lstrip("/")
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": path or ":memory:"}
     raise ImproperlyConfigured(f"DATABASE_URL must start with postgres:// or sqlite://; got {scheme or 'nothing'}://…")
+
+
+def s3_storage_options(url: str) -> dict:
+    """Turn STORAGE_URL=s3://bucket[/prefix] (plus AWS_* variables) into django-storages' S3Storage options.
+
+    ``AWS_S3_ENDPOINT_URL`` points at an S3-compatible service (MinIO, Ceph…), ``AWS_S3_REGION_NAME`` names the
+    region, ``AWS_ACCESS_KEY_ID`` and ``AWS_SECRET_ACCESS_KEY`` (or ``…_FILE``) are the credentials (unset: the
+    machine's role). Objects are private; signed URLs carry the credentials' signature and expire.
+    """
+    parsed = urlparse(url)
+    if parsed.scheme != "s3" or not parsed.hostname:
+        raise ImproperlyConfigured(f"STORAGE_URL must look like s3://bucket or s3://bucket/prefix; got {url!r}.")
+    options = {
+        "bucket_name": parsed.hostname,
+        "location": parsed.path.strip("/"),
+        "default_acl": None,
+        "querystring_auth": True,
+        "file_overwrite": False,
+        "signature_version": "s3v4",
+        "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE", "path"),
+    }
+    for option, name in (
+        ("endpoint_url", "AWS_S3_ENDPOINT_URL"),
+        ("region_name", "AWS_S3_REGION_NAME"),
+        ("access_key", "AWS_ACCESS_KEY_ID"),
+    ):
+        if env_str(name):
+            options[option] = env_str(name)
+    if env_secret("AWS_SECRET_ACCESS_KEY"):
+        options["secret_key"] = env_secret("AWS_SECRET_ACCESS_KEY")
+    return options

@@ -72,7 +72,7 @@ def test_the_centre_query_count(council_member, client_for, item_count, django_a
         send(council_member, n)
     client = client_for(council_member)
     # session, user, roles, page count, rows, unread badge, the navbar's profile
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(4):
         response = client.get(reverse("notifications"))
     assert len(response.context["items"]) == item_count
 
@@ -215,7 +215,7 @@ def test_outbox_query_count(district_officer, make_user, client_for, item_count,
         send(make_user(Role.COUNCIL_MEMBER, email=f"m{n}@example.vn"), n)
     client = client_for(district_officer)
     # session, user, roles, totals, page count, rows with recipients and profiles, unread badge, navbar profile
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         response = client.get(reverse("outbox"))
     assert len(response.context["page"].object_list) == item_count * 2
 

@@ -3,15 +3,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count
-from django.http import FileResponse
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from evaluations.models import criteria_json
 from ocop import audit, rules
 from ocop.lib.collation import vi_order
+from ocop.lib.files import file_response
 from ocop.view_utils import (
     add_errors,
     confirmation_page,
@@ -39,7 +41,18 @@ def dossier_list(request):
     rules.authorize(request.user, "dossier.list")
     form = DossierFilterForm(request.GET or None, user=request.user)
     dossiers = filter_dossiers(Dossier.objects.visible_to(request.user), form)
-    dossiers = dossiers.select_related(*DETAIL_RELATED).annotate(document_count=Count("documents"))
+    # The document count is a sub-select evaluated for the page's rows only (a join and GROUP BY would count every
+    # dossier's documents before sorting); the criteria set's JSON is not loaded.
+    documents = Document.objects.filter(dossier=OuterRef("pk")).order_by().values("dossier")
+    dossiers = (
+        dossiers.select_related(*DETAIL_RELATED)
+        .defer(*criteria_json("product__criteria_set"))
+        .annotate(
+            document_count=Coalesce(
+                Subquery(documents.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), Value(0)
+            )
+        )
+    )
     page, query = paginate(
         request, dossiers.order_by("-round__year__year", "-round__number", vi_order("product__name"), "pk")
     )
@@ -310,12 +323,6 @@ def document_download(request, pk):
     document = get_object_or_404(Document.objects.select_related("dossier__commune"), pk=pk)
     rules.authorize(request.user, "dossier.view", document.dossier)
     inline = document.content_type in ("application/pdf", "image/jpeg", "image/png")
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=not inline,
-        filename=document.original_name,
-        content_type=document.content_type,
+    return file_response(
+        document.file, filename=document.original_name, content_type=document.content_type, as_attachment=not inline
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -3,11 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from evaluations.models import criteria_json
 from ocop import audit, rules
 from ocop.lib.collation import vi_order
 from ocop.view_utils import add_errors, filters_active, paginate
@@ -22,7 +24,11 @@ def producer_list(request):
     rules.authorize(request.user, "producer.list")
     form = ListFilterForm(request.GET or None, user=request.user)
     producers = filter_producers(Producer.objects.visible_to(request.user), form)
-    producers = producers.select_related("commune").annotate(product_count=Count("products", distinct=True))
+    # Counted per row of the page (a sub-select), not over the whole table before the limit.
+    counts = Product.objects.filter(producer=OuterRef("pk")).order_by().values("producer").annotate(n=Count("pk"))
+    producers = producers.select_related("commune").annotate(
+        product_count=Coalesce(Subquery(counts.values("n"), output_field=IntegerField()), Value(0))
+    )
     page, query = paginate(request, producers.order_by(vi_order("name"), "pk"))
     return render(
         request,
@@ -93,7 +99,7 @@ def product_list(request):
     rules.authorize(request.user, "product.list")
     form = ListFilterForm(request.GET or None, user=request.user)
     products = filter_products(Product.objects.visible_to(request.user), form)
-    products = products.select_related("producer", "commune", "criteria_set")
+    products = products.select_related("producer", "commune", "criteria_set").defer(*criteria_json("criteria_set"))
     page, query = paginate(request, products.order_by(vi_order("name"), "pk"))
     return render(
         request,
