@@ -285,6 +285,14 @@ OBJECT_KEYS = [
     "notification",
     "outbox_row",
     "reset_link",
+    "year",
+    "entitlement",
+    "funded_recognition",
+    "funded_producer",
+    "budget_line",
+    "policy",
+    "report_year",
+    "round_report",
 ]
 
 
