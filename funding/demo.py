@@ -128,10 +128,10 @@ def seed_budget_lines(authority: Authority, users: dict) -> None:
             line.kind, line.payer = BudgetKind.PROGRAMME, Payer.PROVINCE
             line.save(update_fields=["kind", "payer"])  # the rows ocop.demo and products.demo create
     year_2024 = ProgrammeYear.objects.get(authority=authority, year=2024)
-    if not BudgetLine.objects.filter(year=year_2024, kind=BudgetKind.SUPPORT, payer=Payer.DISTRICT).exists():
-        domain.save_budget_line(
-            year=year_2024, payer=Payer.DISTRICT, kind=BudgetKind.SUPPORT, by=users[FINANCE], **SUPPORT_LINE
-        )
+    payer = Payer.PROVINCE if authority.is_province else Payer.DISTRICT  # a province pays every star itself
+    if not BudgetLine.objects.filter(year=year_2024, kind=BudgetKind.SUPPORT, payer=payer).exists():
+        line = SUPPORT_LINE | ({"source": "Ngân sách tỉnh Bắc Giang (mô phỏng)"} if authority.is_province else {})
+        domain.save_budget_line(year=year_2024, payer=payer, kind=BudgetKind.SUPPORT, by=users[FINANCE], **line)
     programme = BudgetLine.objects.get(year=year_2024, name=PROGRAMME_LINE)
     for day, purpose, amount, document, at in EXPENSES_2024:
         if not Expense.objects.filter(line=programme, purpose=purpose).exists():

@@ -87,6 +87,8 @@ def money(value) -> Decimal:
         amount = Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
         raise ValidationError(_("Enter the amount in whole đồng, digits only, e.g. 50000000.")) from None
+    if not amount.is_finite() or amount.adjusted() >= 15:  # NaN, infinity, or beyond 15 digits (the columns')
+        raise ValidationError(_("Enter the amount in whole đồng, digits only, e.g. 50000000."))
     if amount != amount.to_integral_value() or amount < 0:
         raise ValidationError(_("Enter the amount in whole đồng, zero or more."))
     return amount.quantize(Decimal(1))

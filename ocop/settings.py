@@ -129,7 +129,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Authentication
 # ---------------------------------------------------------------------------
 # Loads the user with the profile, the groups and the unread count in one query (ocop/auth.py).
-AUTHENTICATION_BACKENDS = ["ocop.auth.ProfileBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -137,9 +136,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # django-axes first: it refuses a locked-out user name or address before the password is checked.
+# django-axes first (lockouts), then ours: Django's model backend that loads the user with groups, profile and
+# unread count in one query on each request (ocop/auth.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "ocop.auth.ProfileBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from evaluations.models import CODE_ALPHABET, CODE_LENGTH, Certificate
 from ocop.models import Authority
+from ocop.security import parse_id
 
 MAX_MATCHES = 20
 _CODE = re.compile(f"[{CODE_ALPHABET}]{{{CODE_LENGTH}}}")
@@ -39,9 +40,9 @@ def find_certificates(text: str):
         return exact[0], []
     if exact:
         return None, exact
-    if text.isdigit():
-        # "5", "05" or "005": the running number of every year.
-        matches = certificates.filter(sequence=int(text))
+    if parse_id(text) is not None:
+        # "5", "05" or "005": the running number of every year (ASCII digits only: "²" is not a number).
+        matches = certificates.filter(sequence=parse_id(text))
     elif len(text) >= 3:
         matches = certificates.filter(number__icontains=text)
     else:

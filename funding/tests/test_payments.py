@@ -108,7 +108,11 @@ def test_amounts_are_decimal_never_float(approved, finance_officer, support_line
         _pay(approved, finance_officer, amount=50000000.0)
     with pytest.raises(ValidationError):
         domain.money("12.5")
+    for odd in ("9" * 40, "1E+999999", "NaN", "Infinity"):  # beyond the columns, or no number: a form error
+        with pytest.raises(ValidationError):
+            domain.money(odd)
     assert domain.money("50.000.000") == Decimal("50000000")
+    assert domain.money("999999999999999") == Decimal("999999999999999")
 
 
 def test_a_failed_payment_is_recorded_and_retried(approved, finance_officer, support_line_2024):

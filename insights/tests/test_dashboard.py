@@ -162,10 +162,10 @@ def test_dashboard_query_count_does_not_grow(client_for, district_officer, progr
         response = client.get(URL)
     assert response.status_code == 200
     assert Dossier.objects.count() == 4 * communes
-    # session, user, roles (3), authority (1), the dashboard's aggregates (9: years, recognitions, funnel, rounds,
-    # communes, groups, certificates, budget lines with their totals, entitlements by status), the navigation's
-    # unread count and the user's name (2)
-    assert len(captured) == 15, "\n".join(q["sql"][:150] for q in captured.captured_queries)
+    # session and the user with roles, profile and unread count (2), authority (1), the dashboard's aggregates (9:
+    # years, recognitions, funnel, rounds, communes, groups, certificates, budget lines with their totals,
+    # entitlements by status)
+    assert len(captured) == 12, "\n".join(q["sql"][:150] for q in captured.captured_queries)
 
 
 def test_the_aggregates_alone_are_a_fixed_number(district_officer, programme, django_assert_num_queries):
