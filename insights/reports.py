@@ -416,7 +416,7 @@ def national_rows(authority, today=None) -> list[list]:
         seen.add(c.product_id)
         rows.append(
             [
-                product_code(authority, c.product_id),
+                c.product_code or product_code(authority, c.product_id),
                 c.product_name,
                 c.product_group,
                 c.producer_name,
@@ -432,7 +432,9 @@ def national_rows(authority, today=None) -> list[list]:
 
 
 def product_code(authority, product_id: int) -> str:
-    """The product's code in the export: the authority's code and the product's number (stable, unique)."""
+    """The code of a product whose certificate predates product codes (recorded or paper certificates): the
+    authority's code and the product's number (stable, unique). Certificates issued here print the recognition's
+    code in the regime's format (T-H-X-STT-Năm), which the export uses first."""
     return f"{authority.code.upper()}-{product_id:06d}"
 
 

@@ -55,8 +55,11 @@ def test_issue_verify_by_qr_revoke(live_server, browser, page, screenshot, setti
     _login(page, base, district_officer)
     page.goto(f"{base}{reverse('evaluations:round_certificates', args=[decision.round.pk])}")
     assert page.locator("[data-testid=recognitions] [data-testid=row]").count() == 2
-    page.fill("input[name=issued_on]", timezone.localdate().strftime("%d/%m/%Y"))
     page.click("[data-testid=issue]")
+    # The confirmation page says how many, from which number, and that numbers are never reused.
+    assert f"001/GCN-LN-{timezone.localdate().year}" in page.locator("[data-testid=consequences]").inner_text()
+    page.fill("input[name=issued_on]", timezone.localdate().strftime("%d/%m/%Y"))
+    page.click("[data-testid=confirm]")
     page.wait_for_selector("[data-testid=batch-status]")
     batch_text = page.locator("[data-testid=batch-progress]").inner_text()
     assert batch_text.startswith("Đã cấp 2/2 giấy chứng nhận")

@@ -102,6 +102,8 @@ def test_members_score_secretariat_reopens_chair_approves(scoring_round, live_se
     screenshot(page, "scoring-result-chair")
     page.goto(f"{base}/dot-danh-gia/{scoring_round.pk}/")
     page.click("[data-testid=approve]")
+    page.wait_for_selector("[data-testid=consequences]")  # the confirmation page, then the one-way step
+    page.click("[data-testid=confirm]")
     page.wait_for_selector("text=Đã phê duyệt kết quả của đợt.")
     assert page.locator("[data-testid=stage]").inner_text() == "Đã phê duyệt kết quả"
     screenshot(page, "scoring-round-approved")
