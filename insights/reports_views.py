@@ -11,6 +11,7 @@ from insights import queries, reports
 from ocop import rules
 from ocop.lib.pdf import pdf_response
 from ocop.models import Authority
+from ocop.security import parse_id
 from products.excel import XLSX_CONTENT_TYPE
 
 FORMATS = ("pdf", "xlsx")
@@ -49,7 +50,7 @@ def index(request):
     authority = _authority(request)
     years = queries.years_of(authority)
     wanted = request.GET.get("year", "")
-    year = queries.choose_year(years, int(wanted) if wanted.isdigit() else None)
+    year = queries.choose_year(years, parse_id(wanted))
     rounds = list(Round.objects.filter(year=year).order_by("number")) if year else []
     return render(
         request,

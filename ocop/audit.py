@@ -154,6 +154,13 @@ EXTRA_FIELD_LABELS = {
     "version": _("version"),
     "province_star": _("star recognised by the province"),
     "extension_until": _("deadline extended to"),
+    "amount": _("amount (VND)"),
+    "certificates": _("certificates"),
+    "closed": _("closed on"),
+    "council": _("council members copied"),
+    "failed_logins": _("failed logins"),
+    "inspection_result": _("inspection result"),
+    "superseded_by": _("replaced by"),
 }
 
 # A note of the form "SHA-256 <hex>" is a file's fingerprint: pages show it only on request.

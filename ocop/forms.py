@@ -61,12 +61,37 @@ class AuthoritySettingsForm(forms.ModelForm):
                 "Now gives: %(example)s"
             ) % {"example": self.example_number()}
 
+        code = self.fields.get("product_code_format")
+        if code is not None:
+            from django.utils.translation import gettext as _
+
+            code.help_text = _(
+                "In braces: the province code, the authority's code, the commune's letters, the running number and "
+                "the year. Now gives: %(example)s"
+            ) % {"example": self.example_product_code()}
+
     def example_number(self, seq=1, year=None):
         from django.utils import timezone
 
         pattern = self.initial.get("certificate_number_format") or self.instance.certificate_number_format
         try:
             return pattern.format(seq=seq, authority=self.instance.code or "X", year=year or timezone.localdate().year)
+        except (KeyError, IndexError, ValueError):
+            return ""
+
+    def example_product_code(self, year=None):
+        """The product code format as a code reads (Thanh Lâm's first product this year): BG-LN-TL-001-2026."""
+        from django.utils import timezone
+
+        authority = self.instance
+        try:
+            return authority.product_code_format.format(
+                province=authority.province_code or "T",
+                authority=(authority.code or "X").upper(),
+                commune="TL",
+                seq=1,
+                year=year or timezone.localdate().year,
+            )
         except (KeyError, IndexError, ValueError):
             return ""
 
@@ -82,6 +107,10 @@ class AuthoritySettingsForm(forms.ModelForm):
                 shown = number_format(plain, decimal_pos=max(0, -plain.as_tuple().exponent))
             elif name == "certificate_number_format":
                 shown = self.example_number()
+            elif name == "product_code_format":
+                shown = self.example_product_code()
+            elif name == "level":
+                shown = self.instance.get_level_display()
             else:
                 shown = value
             rows.append((self.fields[name].label, shown))
@@ -90,7 +119,7 @@ class AuthoritySettingsForm(forms.ModelForm):
     def clean_certificate_number_format(self):
         value = self.cleaned_data["certificate_number_format"]
         try:
-            value.format(seq=1, authority="X", year=2024)
+            value.format(seq=1, authority="X", year=2024, province="T", commune="X")
         except (KeyError, IndexError, ValueError) as exc:
             from django.utils.translation import gettext as _
 

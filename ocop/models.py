@@ -65,9 +65,7 @@ class Authority(models.Model):
         _("product code format"),
         max_length=100,
         default=DISTRICT_PRODUCT_CODE,
-        help_text=_(
-            "How a recognised product is coded: {province}, {authority}, {commune}, {seq} and {year} are replaced."
-        ),
+        help_text=_("How a recognised product is coded."),
     )
 
     objects = AuthorityQuerySet.as_manager()

@@ -211,10 +211,10 @@ def generate(ctx: Context) -> None:
 def generate_notifications(ctx: Context) -> None:
     """The outbox as weeks of reminders leave it: the real deadline scan run weekly over the last 16 weeks, the rows
     due before today delivered (in-app ones mostly read), today's still pending."""
-    from evaluations import reminders
+    from ocop.notify import scan_deadlines  # the scanners the apps registered (the core imports no app)
 
     for weeks in range(16, -1, -1):
-        reminders.scan(now=ctx.now - datetime.timedelta(weeks=weeks))
+        scan_deadlines(now=ctx.now - datetime.timedelta(weeks=weeks))
     rows = Notification.objects.filter(due_at__lt=ctx.now - datetime.timedelta(days=1))
     rows.filter(channel=NotificationChannel.EMAIL).update(
         status=NotificationStatus.SENT, sent_at=F("due_at"), attempts=1

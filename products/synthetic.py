@@ -13,7 +13,6 @@ import hashlib
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from evaluations.enums import RoundStage
 from ocop.synthetic import BATCH, Context
 from products import checklist
 from products.enums import DossierStatus, Gender, ProducerKind, RegistrationType
@@ -134,10 +133,11 @@ def _shares(total: int, parts: int) -> list[int]:
 def _dossiers(ctx: Context, products: list) -> list:
     rng = ctx.rng
     rounds = ctx.extra["rounds"]
-    past = [r for r in rounds if r.stage == RoundStage.APPROVED]
+    # Stages by value: products sits below evaluations and does not import its enums.
+    past = [r for r in rounds if r.stage == "approved"]
     big = past[-2]  # last year's second round
-    scoring = next(r for r in rounds if r.stage == RoundStage.SCORING)
-    open_round = next(r for r in rounds if r.stage == RoundStage.OPEN)
+    scoring = next(r for r in rounds if r.stage == "scoring")
+    open_round = next(r for r in rounds if r.stage == "open")
     order = list(products)
     rng.shuffle(order)
     total = len(order)

@@ -54,11 +54,12 @@ def test_round_results_are_paginated_and_problems_capped(
     last = client.get(url, {"page": 3})
     assert [d.product.name for d in last.context["page"]] == ["Sản phẩm 004"]
     assert first.context["page"].paginator.count == 5
-    # No sheet submitted: every product lacks its quorum; three problems shown, the rest counted.
+    # No sheet submitted: every product lacks its quorum and the chair's sheet (10 problems); three shown, the rest
+    # counted.
     assert len(first.context["problems"]) == 3
-    assert first.context["problems_more"] == 2
+    assert first.context["problems_more"] == 7
     html = first.content.decode()
-    assert "và 2 vấn đề khác" in html
+    assert "và 7 vấn đề khác" in html
     assert "?page=2" in html
 
 

@@ -39,7 +39,8 @@ def _first(model, **filters):
 
 
 def _demo_objects():
-    from evaluations.models import Certificate, CriteriaSet, Round, ScoreSheet
+    from evaluations.models import Certificate, CriteriaSet, ProgrammeYear, Round, ScoreSheet
+    from funding.models import BudgetLine, Entitlement, SupportPolicy
     from ocop.models import Commune, Notification
     from products.models import Dossier, Producer, Product
 
@@ -57,6 +58,13 @@ def _demo_objects():
         "criteria": _first(CriteriaSet),
         "certificate": certificate,
         "notification": _first(Notification, channel="in_app"),
+        "year": _first(ProgrammeYear, year=2024),
+        "scoring_round": _first(Round, stage="scoring"),
+        "open_round": _first(Round, stage="open"),
+        "submitted": _first(Dossier, status="submitted"),
+        "entitlement": _first(Entitlement),
+        "budget_line": _first(BudgetLine),
+        "policy": _first(SupportPolicy),
     }
 
 
@@ -68,6 +76,9 @@ def _args(objects):
         "login": [],
         "password_change": [],
         "password_change_done": [],
+        "password_reset": [],
+        "password_reset_done": [],
+        "password_reset_complete": [],
         "communes": [],
         "commune_detail": [o["commune"].slug],
         "authority_settings": [],
@@ -110,12 +121,43 @@ def _args(objects):
         "notifications": [],
         "notification_detail": [o["notification"].pk] if o["notification"] else None,
         "outbox": [],
+        # programme years, rounds and the confirmation pages of one-way actions (issue 9)
+        "evaluations:year_list": [],
+        "evaluations:year_create": [],
+        "evaluations:year_detail": [o["year"].pk],
+        "evaluations:year_edit": [o["year"].pk],
+        "evaluations:year_targets": [o["year"].pk],
+        "evaluations:year_close": [o["year"].pk],
+        "evaluations:round_create": [o["year"].pk],
+        "evaluations:round_edit": [o["open_round"].pk],
+        "evaluations:correct_decision": [o["round"].pk],
+        "evaluations:approve": [o["scoring_round"].pk],
+        "evaluations:record_decision": [o["round"].pk],
+        "evaluations:issue_certificates": [o["round"].pk],
+        "products:dossier_reject": [o["submitted"].pk],
+        # funding (issue 10)
+        "funding:entitlement_list": [],
+        "funding:uncovered_list": [],
+        "funding:entitlement": [o["entitlement"].pk],
+        "funding:recognition": [o["entitlement"].recognition_id],
+        "funding:producer": [o["entitlement"].producer_id],
+        "funding:budget": [],
+        "funding:budget_line_add": [],
+        "funding:budget_line": [o["budget_line"].pk],
+        "funding:budget_line_edit": [o["budget_line"].pk],
+        "funding:policy_list": [],
+        "funding:policy_add": [],
+        "funding:policy_edit": [o["policy"].pk],
+        # dashboards and reports (issue 12)
+        "insights:dashboard": [],
+        "insights:reports": [],
     }
 
 
 # Named URLs that are not HTML pages to read, and why.
 NOT_PAGES = {
     "healthz": "machine check",
+    "password_reset_confirm": "needs a token from a reset email (tested in test_security_login)",
     "favicon": "redirect to the icon",
     "logout": "POST only",
     "set_language": "POST only",
@@ -127,12 +169,9 @@ NOT_PAGES = {
     "products:document_download": "uploaded file",
     "products:dossier_submit": "POST only",
     "products:dossier_accept": "POST only",
-    "products:dossier_reject": "POST only",
     "products:dossier_extend": "POST only",
     "evaluations:start_scoring": "POST only",
     "evaluations:set_meeting": "POST only",
-    "evaluations:approve": "POST only",
-    "evaluations:record_decision": "POST only",
     "evaluations:minutes_pdf": "PDF (text checked in test_printouts)",
     "evaluations:minutes_xlsx": "Excel file",
     "evaluations:forwarded_xlsx": "Excel file",
@@ -146,13 +185,25 @@ NOT_PAGES = {
     "evaluations:certificate_ceremony_pdf": "PDF",
     "evaluations:certificate_ceremony_xlsx": "Excel file",
     "evaluations:certificate_file": "PDF",
-    "evaluations:issue_certificates": "POST only",
     "evaluations:public_photo": "image",
     "evaluations:verify_malformed": "the not-found page, rendered through certificate_lookup",
     "notifications_mark_all_read": "POST only",
     "notification_open": "POST only",
     "notification_mark_read": "POST only",
     "outbox_retry": "POST only",
+    "funding:entitlement_export": "Excel file",
+    "funding:payment_list_pdf": "PDF (text checked in funding's tests)",
+    "funding:payment_list_xlsx": "Excel file",
+    "funding:entitlement_approve": "POST only",
+    "funding:entitlement_reject": "POST only",
+    "funding:entitlement_pay": "POST only",
+    "funding:entitlement_failed": "POST only",
+    "funding:expense_add": "POST only",
+    "insights:appendix1": "PDF or Excel (checked in insights' tests)",
+    "insights:recognised": "PDF or Excel",
+    "insights:year_end": "PDF or Excel",
+    "insights:round_results": "PDF or Excel",
+    "insights:national_csv": "CSV",
 }
 
 

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from evaluations.models import criteria_json
 from ocop import audit, rules
 from ocop.lib.collation import vi_order
 from ocop.lib.files import file_response
@@ -27,7 +26,7 @@ from products import domain
 from products.enums import EDITABLE_STATES, UNDER_CHECK_STATES
 from products.filters import DossierFilterForm, filter_dossiers
 from products.forms import DossierCreateForm, ExtensionForm, RejectForm, ReturnForm, UploadsForm, VerificationForm
-from products.models import Document, Dossier
+from products.models import Document, Dossier, criteria_json
 
 DETAIL_RELATED = ("product__producer", "product__criteria_set", "commune", "round__year__authority")
 

@@ -9,14 +9,13 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from evaluations.models import criteria_json
 from ocop import audit, rules
 from ocop.lib.collation import vi_order
 from ocop.view_utils import add_errors, filters_active, paginate
 from products import domain
 from products.filters import ListFilterForm, filter_producers, filter_products
 from products.forms import ProducerForm, ProductForm
-from products.models import Producer, Product
+from products.models import Producer, Product, criteria_json
 
 
 @login_required
