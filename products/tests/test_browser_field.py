@@ -134,6 +134,8 @@ def test_phone_on_slow_3g_submits_the_demo_dossier_with_a_big_photo(
         if item.get_attribute("data-item") != "nhan_san_pham":
             item.locator("input[type=file]").set_input_files(str(pdf_file))
     page.locator("[data-item=nhan_san_pham] input[type=file]").set_input_files(str(photo))
+    # The name shows once the script has handled the change event (it may first read the photo): wait for it.
+    page.locator("[data-item=nhan_san_pham] [data-file-name]", has_text="nhan-banh-mat.jpg").wait_for()
     assert page.locator("[data-item=nhan_san_pham] [data-file-name]").inner_text() == "nhan-banh-mat.jpg"
     page.fill("#id_raw_material_origin", "Gạo nếp cái hoa vàng trồng tại thôn Sơn Đình")
     page.fill("#id_local_raw_material_percent", "90")
