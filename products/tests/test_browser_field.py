@@ -126,6 +126,7 @@ def test_phone_on_slow_3g_submits_the_demo_dossier_with_a_big_photo(
     _layout_ok(page, "dossier (draft)")
     page.click("text=Tải tài liệu lên và điền xác nhận")
     page.wait_for_selector("form[data-upload-form]")
+    page.wait_for_load_state("load")  # over 3G the scripts arrive after the form: a person waits for the page too
     _layout_ok(page, "upload form")
     # Our own Vietnamese file button, not the browser's "Choose File".
     label = page.locator("[data-item=nhan_san_pham] label.btn")

@@ -16,9 +16,12 @@
     var input = pick.querySelector("input[type=file]");
     var out = pick.querySelector("[data-file-name]");
     if (!input || !out) { return; }
-    input.addEventListener("change", function () {
+    function show() {
       out.textContent = input.files && input.files.length ? input.files[0].name : out.dataset.empty;
-    });
+    }
+    input.addEventListener("change", show);
+    // On a slow link a file may be chosen before this script has arrived: show what is already there.
+    if (input.files && input.files.length) { show(); }
   });
 
   function msg(form, key, percent) {
