@@ -8,7 +8,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -21,12 +21,14 @@ from evaluations.models import (
     CommuneTarget,
     CouncilMember,
     ProgrammeYear,
+    Recognition,
     RecognitionDecision,
     Round,
     default_ceremony,
     default_round_dates,
 )
 from ocop import audit, rules
+from products.enums import RegistrationType
 
 audit.register_actions(
     {
@@ -65,6 +67,15 @@ def _require_open_year(year: ProgrammeYear):
 
 
 # ---------------------------------------------------------------------------------------------------- years
+def plan_progress(year) -> dict:
+    """The year's recognitions (≥ 3★) against the plan's targets, in one query: new registrations (upgrades are not
+    new products) and re-evaluations. The year page, the homes and the dashboard's targets read this."""
+    return Recognition.objects.filter(decision__round__year=year, star__gte=3).aggregate(
+        new=Count("id", filter=Q(dossier__registration_type=RegistrationType.NEW)),
+        reevaluated=Count("id", filter=Q(dossier__registration_type=RegistrationType.REEVALUATION)),
+    )
+
+
 def previous_year(authority, year: int) -> ProgrammeYear | None:
     return ProgrammeYear.objects.filter(authority=authority, year__lt=year).order_by("-year").first()
 

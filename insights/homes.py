@@ -1,14 +1,15 @@
 """What each role's home shows first: the commune official's dossiers to finish, the council member's sheets to
 score, the office's work queue. A fixed number of queries per home; nothing here takes a request."""
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Prefetch, Sum
 from django.utils import timezone
 
+from evaluations import programme
 from evaluations.enums import RoundStage, SheetStatus
-from evaluations.models import Certificate, ProgrammeYear, Recognition, ScoreSheet
+from evaluations.models import Certificate, ProgrammeYear, ScoreSheet
 from funding.models import BudgetLine, Entitlement
 from insights.queries import choose_year, dossier_list_url
-from products.enums import EDITABLE_STATES, DossierStatus, RegistrationType
+from products.enums import EDITABLE_STATES, DossierStatus
 from products.models import Document, Dossier, ItemComment
 
 
@@ -18,12 +19,7 @@ def current_year(authority, today=None) -> ProgrammeYear | None:
     return choose_year(list(ProgrammeYear.objects.filter(authority=authority).order_by("-year")), None, today)
 
 
-def plan_progress(year) -> dict:
-    """Recognitions of the year's decisions against the plan's targets, in one query."""
-    return Recognition.objects.filter(decision__round__year=year, star__gte=3).aggregate(
-        new=Count("id", filter=Q(dossier__registration_type=RegistrationType.NEW)),
-        reevaluated=Count("id", filter=Q(dossier__registration_type=RegistrationType.REEVALUATION)),
-    )
+plan_progress = programme.plan_progress  # one definition of the plan's figures (evaluations)
 
 
 def dossier_counts(user) -> list[dict]:

@@ -11,24 +11,14 @@ from django.utils.translation import gettext as _
 
 from evaluations import programme
 from evaluations.forms import CommuneTargetsForm, ConfirmForm, ProgrammeYearForm, RoundForm
-from evaluations.models import ProgrammeYear, Recognition, Round
+from evaluations.models import ProgrammeYear, Round
 from ocop import audit, rules
 from ocop.models import Authority, Commune
 from ocop.view_utils import add_errors, confirmation_page, confirmed, paginate
-from products.enums import RegistrationType
 
 
 def _year(pk) -> ProgrammeYear:
     return get_object_or_404(ProgrammeYear.objects.select_related("authority", "closed_by__profile"), pk=pk)
-
-
-def plan_progress(year) -> dict:
-    """The year's recognitions (≥ 3★) against the plan's targets, in one query."""
-    counts = Recognition.objects.filter(decision__round__year=year, star__gte=3).aggregate(
-        new=Count("id", filter=~Q(dossier__registration_type=RegistrationType.REEVALUATION)),
-        reevaluated=Count("id", filter=Q(dossier__registration_type=RegistrationType.REEVALUATION)),
-    )
-    return counts
 
 
 def _closed(request, year):
@@ -95,7 +85,7 @@ def year_detail(request, pk):
         "year": year,
         "rounds": rounds,
         "targets": targets,
-        "progress": plan_progress(year),
+        "progress": programme.plan_progress(year),
         "may_manage": may_manage,
         "may_add_round": rules.can(user, "round.create", year) and not year.is_closed,
         "may_see_budget": rules.can(user, "funding.area"),
