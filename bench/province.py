@@ -112,7 +112,7 @@ def make_sessions(usernames) -> dict[str, str]:
     for user in get_user_model().objects.filter(username__in=usernames):
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]  # the user backend (axes comes first)
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         sessions[user.username] = store.session_key

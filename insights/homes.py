@@ -1,12 +1,12 @@
 """What each role's home shows first: the commune official's dossiers to finish, the council member's sheets to
 score, the office's work queue. A fixed number of queries per home; nothing here takes a request."""
 
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 
 from evaluations import programme
 from evaluations.enums import RoundStage, SheetStatus
-from evaluations.models import Certificate, ProgrammeYear, ScoreSheet
+from evaluations.models import Certificate, ProgrammeYear, ScoreSheet, criteria_json
 from funding.models import BudgetLine, Entitlement
 from insights.queries import choose_year, dossier_list_url
 from products.enums import EDITABLE_STATES, DossierStatus
@@ -18,6 +18,8 @@ def current_year(authority, today=None) -> ProgrammeYear | None:
         return None
     return choose_year(list(ProgrammeYear.objects.filter(authority=authority).order_by("-year")), None, today)
 
+
+HOME_SHEETS = 10  # sheets to score listed on the home; "My score sheets" has them all
 
 plan_progress = programme.plan_progress  # one definition of the plan's figures (evaluations)
 
@@ -81,23 +83,30 @@ def commune_certificates(user, today=None, limit=20) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------------- council
-def sheets_of(user, today=None) -> dict:
-    """The member's sheets in rounds being scored: those to score (deadline, days left) and those done. One
-    query."""
+def sheets_of(user, today=None, limit=None) -> dict:
+    """The member's sheets in rounds being scored: the first ``limit`` to score (soonest deadline first, with the
+    days left) and the counts. Two queries whatever the number of sheets; the sheets' answers are not loaded."""
     today = today or timezone.localdate()
-    sheets = list(
-        ScoreSheet.objects.filter(member__user=user, dossier__round__stage=RoundStage.SCORING)
+    limit = limit or HOME_SHEETS
+    mine = ScoreSheet.objects.filter(member__user=user, dossier__round__stage=RoundStage.SCORING)
+    counts = mine.aggregate(total=Count("pk"), done=Count("pk", filter=Q(status=SheetStatus.SUBMITTED)))
+    to_score = list(
+        mine.exclude(status=SheetStatus.SUBMITTED)
         .select_related("dossier__product", "dossier__round__year", "criteria_set")
-        .order_by("dossier__round__district_deadline", "dossier__product__name", "pk")
+        .defer("choices", "comment", *criteria_json("criteria_set"))
+        .order_by("dossier__round__district_deadline", "dossier__product__name", "pk")[:limit]
     )
-    to_score, done = [], []
-    for sheet in sheets:
+    for sheet in to_score:
         round_ = sheet.dossier.round
         sheet.deadline = round_.district_deadline
         sheet.days_left = (round_.district_deadline - today).days
         sheet.closed = round_.scoring_closed() and not sheet.late_submission_allowed
-        (done if sheet.status == SheetStatus.SUBMITTED else to_score).append(sheet)
-    return {"to_score": to_score, "done": done, "total": len(sheets)}
+    return {
+        "to_score": to_score,
+        "more": counts["total"] - counts["done"] - len(to_score),
+        "done": counts["done"],
+        "total": counts["total"],
+    }
 
 
 def commune_entitlements(user, limit=10) -> list:

@@ -14,8 +14,9 @@ from evaluations.enums import RoundStage, SheetStatus
 from evaluations.forms import ReasonForm
 from evaluations.models import ScoreSheet
 from ocop import rules
+from ocop.lib.collation import vi_order
 from ocop.security import parse_id
-from ocop.view_utils import paginate, perform
+from ocop.view_utils import SortedByIds, paginate, perform
 
 PAST_PAGE_SIZE = 50
 
@@ -28,29 +29,46 @@ SHEET_RELATED = (
 )
 
 
+def _sheet_rows(sheets):
+    """What the member's sheet list shows: names and totals, not the criteria sheet's JSON."""
+    return sheets.select_related("dossier__product__producer", "dossier__round__year").only(
+        "status",
+        "total",
+        "dossier__product__name",
+        "dossier__product__producer__name",
+        "dossier__round__number",
+        "dossier__round__stage",
+        "dossier__round__district_deadline",
+        "dossier__round__year__year",
+    )
+
+
 @login_required
 def my_sheets(request):
     rules.authorize(request.user, "scoring.my_sheets")
     # A member of a province council holds thousands of sheets: both lists are paginated, and the rows skip the
     # criteria sheet's JSON (the list shows names and totals only).
-    sheets = (
-        ScoreSheet.objects.filter(member__user=request.user)
-        .select_related("dossier__product__producer", "dossier__round__year")
-        .only(
-            "status",
-            "total",
-            "dossier__product__name",
-            "dossier__product__producer__name",
-            "dossier__round__number",
-            "dossier__round__stage",
-            "dossier__round__district_deadline",
-            "dossier__round__year__year",
-        )
-        .order_by("-dossier__round__year__year", "-dossier__round__number", "dossier__product__name", "pk")
+    sheets = ScoreSheet.objects.filter(member__user=request.user)
+    # Sheets still to score come first in the rounds being scored ("draft" sorts before "submitted").
+    open_page, open_query = paginate(
+        request,
+        SortedByIds(
+            sheets.filter(dossier__round__stage=RoundStage.SCORING).order_by(
+                "status", "dossier__round__district_deadline", vi_order("dossier__product__name"), "pk"
+            ),
+            _sheet_rows,
+        ),
     )
-    open_page, open_query = paginate(request, sheets.filter(dossier__round__stage=RoundStage.SCORING))
     past_page, past_query = paginate(
-        request, sheets.exclude(dossier__round__stage=RoundStage.SCORING), param="earlier", per_page=PAST_PAGE_SIZE
+        request,
+        SortedByIds(
+            sheets.exclude(dossier__round__stage=RoundStage.SCORING).order_by(
+                "-dossier__round__year__year", "-dossier__round__number", vi_order("dossier__product__name"), "pk"
+            ),
+            _sheet_rows,
+        ),
+        param="earlier",
+        per_page=PAST_PAGE_SIZE,
     )
     return render(
         request,

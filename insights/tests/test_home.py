@@ -65,10 +65,40 @@ def test_home_counts_the_members_open_sheets(client_for, make_user, authority):
     response = client_for(member).get(reverse("home"))
     sheets = response.context["sheets"]
     assert len(sheets["to_score"]) == 2
-    assert sheets["done"] == []
+    assert sheets["done"] == 0
     html = response.content.decode()
     assert html.count('data-testid="sheet-to-score"') == 2
     assert "Phiếu cần chấm" in html
+    assert 'data-testid="sheets-more"' not in html
+
+
+def test_member_home_lists_a_bounded_number_of_sheets_and_says_how_many_more(
+    client_for, make_user, authority, monkeypatch, django_assert_num_queries
+):
+    """A province council member holds thousands of sheets: the home lists the first few, the rest are counted."""
+    from evaluations.enums import RoundStage
+    from evaluations.models import CouncilMember, ScoreSheet
+    from insights import homes
+    from ocop.enums import Role
+    from products.tests.factories import CriteriaSetFactory, DossierFactory, RoundFactory
+
+    monkeypatch.setattr(homes, "HOME_SHEETS", 2)
+    member = make_user(Role.COUNCIL_MEMBER, username="tv-many")
+    round_ = RoundFactory(year__authority=authority, stage=RoundStage.SCORING)
+    seat = CouncilMember.objects.create(round=round_, user=member)
+    criteria_set = CriteriaSetFactory()
+    for index in range(5):
+        dossier = DossierFactory(round=round_, product__name=f"SP {index}")
+        ScoreSheet.objects.create(
+            dossier=dossier, member=seat, criteria_set=criteria_set, status="submitted" if index == 4 else "draft"
+        )
+    html = client_for(member).get(reverse("home")).content.decode()
+    assert html.count('data-testid="sheet-to-score"') == 2
+    assert "SP 0" in html and "SP 1" in html and "SP 2" not in html
+    assert "và 2 phiếu cần chấm khác" in html
+    assert "Đã nộp 1/5 phiếu" in html
+    with django_assert_num_queries(2):
+        homes.sheets_of(member)
 
 
 def test_home_shows_recognitions_against_the_plans_targets(client_for, district_officer, authority):
@@ -248,8 +278,8 @@ def test_council_home_lists_sheets_to_score_with_deadlines_and_what_is_done(clie
     response = client_for(member).get(reverse("home"))
     sheets = response.context["sheets"]
     assert [s.dossier.product.name for s in sheets["to_score"]] == names[1:]
-    assert [s.dossier.product.name for s in sheets["done"]] == names[:1]
-    assert all(s.member.user_id == member.pk for s in sheets["to_score"] + sheets["done"])
+    assert (sheets["done"], sheets["total"], sheets["more"]) == (1, 3, 0)
+    assert all(s.member.user_id == member.pk for s in sheets["to_score"])
     html = response.content.decode()
     assert "còn 3 ngày" in html
     assert "Đã nộp 1/3 phiếu trong các đợt đang chấm." in html
