@@ -61,8 +61,8 @@ def test_dossier_list_query_count_does_not_grow(
         )
     client = client_for(secretary)
     client.get(reverse("products:dossier_list"))
-    # 12 = the programme-year filter's choices (a count and the rows) on top of the 10 of the one-query user backend
-    with django_assert_num_queries(12):
+    # 13: the page is sorted on a narrow query of ids, then the page's rows are loaded (ocop.view_utils.SortedByIds)
+    with django_assert_num_queries(13):
         response = client.get(reverse("products:dossier_list"))
     assert len(response.context["page"]) == item_count
 
@@ -231,3 +231,24 @@ def test_dossier_history_page_per_role(client_for, persona, status, submitted_do
     assert response.status_code == status
     if status == 200:
         assert "Nộp hồ sơ" in response.content.decode()
+
+
+def test_list_pages_sort_on_ids_and_load_only_the_pages_rows(client_for, secretary, round_open, commune):
+    """SortedByIds: the page's order and its rows are those of the full query; the rows are loaded by id."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from products.models import Dossier
+
+    names = ["Ổi", "An", "Bánh", "Đường", "Ếch", "Chè"]
+    for name in names:
+        DossierFactory(product__name=name, product__producer=ProducerFactory(commune=commune), round=round_open)
+    client = client_for(secretary)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("products:dossier_list")).context["page"]
+    assert [d.product.name for d in page] == ["An", "Bánh", "Chè", "Đường", "Ếch", "Ổi"]  # Vietnamese order
+    assert page.paginator.count == Dossier.objects.count() == 6
+    ids_query = next(q["sql"] for q in queries.captured_queries if 'SELECT "products_dossier"."id" AS "pk"' in q["sql"])
+    assert "LIMIT 6" in ids_query and "products_producer" not in ids_query  # narrow: no producer join
+    page2 = client.get(reverse("products:dossier_list") + "?page=2").context["page"]
+    assert page2.number == 1  # one page only: get_page falls back to the last page

@@ -14,6 +14,7 @@ from ocop import audit, rules
 from ocop.lib.collation import vi_order
 from ocop.lib.files import file_response
 from ocop.view_utils import (
+    SortedByIds,
     add_errors,
     confirmation_page,
     confirmed,
@@ -35,15 +36,11 @@ def _dossier(pk):
     return get_object_or_404(Dossier.objects.select_related(*DETAIL_RELATED), pk=pk)
 
 
-@login_required
-def dossier_list(request):
-    rules.authorize(request.user, "dossier.list")
-    form = DossierFilterForm(request.GET or None, user=request.user)
-    dossiers = filter_dossiers(Dossier.objects.visible_to(request.user), form)
-    # The document count is a sub-select evaluated for the page's rows only (a join and GROUP BY would count every
-    # dossier's documents before sorting); the criteria set's JSON is not loaded.
+def _dossier_rows(dossiers):
+    """What a page of the dossier list shows: the joined names, and the document count as a sub-select (a join
+    and GROUP BY would count every dossier's documents); the criteria set's JSON is not loaded."""
     documents = Document.objects.filter(dossier=OuterRef("pk")).order_by().values("dossier")
-    dossiers = (
+    return (
         dossiers.select_related(*DETAIL_RELATED)
         .defer(*criteria_json("product__criteria_set"))
         .annotate(
@@ -52,9 +49,16 @@ def dossier_list(request):
             )
         )
     )
-    page, query = paginate(
-        request, dossiers.order_by("-round__year__year", "-round__number", vi_order("product__name"), "pk")
+
+
+@login_required
+def dossier_list(request):
+    rules.authorize(request.user, "dossier.list")
+    form = DossierFilterForm(request.GET or None, user=request.user)
+    dossiers = filter_dossiers(Dossier.objects.visible_to(request.user), form).order_by(
+        "-round__year__year", "-round__number", vi_order("product__name"), "pk"
     )
+    page, query = paginate(request, SortedByIds(dossiers, _dossier_rows))
     return render(
         request,
         "products/dossier_list.html",
