@@ -8,6 +8,8 @@ from evaluations.models import ProgrammeYear
 from funding import domain
 from funding.enums import STARS, BudgetKind, EntitlementStatus, Payer, SupportCase
 from ocop import rules
+from ocop.forms import FastSelect
+from ocop.lib.collation import vi_order
 from ocop.models import Commune
 from products.forms import DATE_WIDGET
 
@@ -38,7 +40,9 @@ class EntitlementFilterForm(forms.Form):
     year = forms.ModelChoiceField(label=_("Year"), queryset=ProgrammeYear.objects.none(), required=False)
     payer = forms.ChoiceField(label=_("Payer"), required=False, choices=_choices(Payer.choices))
     status = forms.ChoiceField(label=_("Status"), required=False, choices=_choices(EntitlementStatus.choices))
-    commune = forms.ModelChoiceField(label=_("Commune"), queryset=Commune.objects.none(), required=False)
+    commune = forms.ModelChoiceField(
+        label=_("Commune"), queryset=Commune.objects.none(), required=False, widget=FastSelect
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,7 +51,7 @@ class EntitlementFilterForm(forms.Form):
         if rules.commune_id_of(user) and not rules.sees_all_communes(user):
             del self.fields["commune"]
         else:
-            self.fields["commune"].queryset = Commune.objects.visible_to(user).order_by("name")
+            self.fields["commune"].queryset = Commune.objects.visible_to(user).order_by(vi_order("name"))
 
 
 class RejectForm(forms.Form):

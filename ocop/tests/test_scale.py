@@ -102,6 +102,27 @@ def test_generate_synthetic_is_deterministic_and_valid(tmp_path, settings):
         assert sequences == list(range(1, len(sequences) + 1))
     assert ScoreSheet.objects.count() > 0
 
+    # Entitlements: computed by funding.domain for the decisions Resolution 67 covers (2024–2025) and none other;
+    # every paid one has its paid payment from the support line of its year and payer, within the line.
+    from funding import domain as funding_domain
+    from funding.enums import EntitlementStatus
+    from funding.models import Entitlement, Payment
+
+    entitlements = list(Entitlement.objects.select_related("recognition__decision", "year"))
+    assert entitlements and {e.decision.date.year for e in entitlements} <= {2024, 2025}
+    for entitlement in entitlements:
+        assessment = funding_domain.assess(entitlement.recognition)
+        assert (entitlement.amount, entitlement.case, entitlement.payer) == (
+            assessment.amount,
+            assessment.case,
+            assessment.payer,
+        )
+    paid = [e for e in entitlements if e.status == EntitlementStatus.PAID]
+    assert paid and Payment.objects.filter(outcome="paid").count() == len(paid)
+    for payment in Payment.objects.filter(outcome="paid").select_related("line", "entitlement"):
+        assert (payment.line.year_id, payment.line.payer) == (payment.entitlement.year_id, payment.entitlement.payer)
+        assert funding_domain.line_totals(payment.line)["paid"] <= payment.line.amount
+
     # A second run refuses a database that already holds a programme; on an empty one the same seed gives the
     # same province.
     from django.core.management.base import CommandError
@@ -148,9 +169,60 @@ def test_name_search_uses_the_trigram_index(producer_factory_commune):
     assert "product_name_trgm" in plan
 
 
+def test_search_over_product_and_producer_names_uses_both_indexes(producer_factory_commune):
+    """An OR across the joined tables would fold every row of both; each field is a sub-select using its index."""
+    from ocop.lib.search import search_filter
+    from products.models import Product
+    from products.tests.factories import ProductFactory
+
+    ProductFactory(
+        name="Gạo nếp cái hoa vàng", producer__name="HTX Mật Ong Bảo Sơn", producer__commune=producer_factory_commune
+    )
+    ProductFactory(name="Chè xanh", producer__commune=producer_factory_commune)
+    queryset = Product.objects.order_by("name")
+    found = search_filter(queryset, "MAT ong", "name", "producer__name")
+    assert [p.name for p in found] == ["Gạo nếp cái hoa vàng", "Mật ong rừng"]  # by producer, by product
+    assert [p.name for p in search_filter(queryset, "mật gạo", "name", "producer__name")] == ["Gạo nếp cái hoa vàng"]
+    # The producer's name is a sub-select of its own table (planned alone, so it can use that table's trigram
+    # index, as the single-field search above does); seen from a dossier, both names are.
+    from products.models import Dossier
+
+    sql = str(found.query)
+    assert '"products_product"."producer_id" = ANY(ARRAY(SELECT' in sql
+    assert 'FROM "products_producer" U0 WHERE ocop_fold(U0."name")' in sql
+    sql = str(search_filter(Dossier.objects.order_by(), "mat", "product__name", "product__producer__name").query)
+    assert sql.count("= ANY(ARRAY(SELECT") == 2 and "products_dossier" not in sql.split("ANY(ARRAY(", 1)[1]
+
+
 @pytest.fixture
 def producer_factory_commune(commune):
     from products.tests.factories import ProductFactory
 
     ProductFactory(name="Mật ong rừng", producer__commune=commune)
     return commune
+
+
+# ---------------------------------------------------------------------------------------------------- list pages
+def _tags(html: str) -> str:
+    import re
+
+    return re.sub(r">\s+<", "><", html.strip())
+
+
+@pytest.mark.parametrize("value", [None, "2", "9"])
+def test_fast_select_writes_the_same_html_as_djangos_select(value):
+    """The commune filter's select is written in Python; it must stay what Django's template writes."""
+    from django import forms
+
+    from ocop.forms import FastSelect
+
+    choices = [("", "— Tất cả —"), (1, "Xã Đông Hưu"), (2, 'Xã "Lan" <Mẫu> & Sơn'), (3, "Thị trấn Đồi Ngô")]
+    grouped = [("", "— Tất cả —"), ("Xã", [(1, "Xã Đông Hưu"), (2, "Xã Lan Mẫu")]), ("Thị trấn", [(9, "Đồi Ngô")])]
+    for options in (choices, grouped):
+        attrs = {"id": "id_commune", "class": "form-select", "aria-invalid": "true", "required": True}
+        django_html = forms.Select(choices=options).render("commune", value, attrs=attrs)
+        ours = FastSelect(choices=options).render("commune", value, attrs=attrs)
+        assert _tags(ours) == _tags(django_html)
+        assert "&lt;Mẫu&gt; &amp; Sơn" in ours or "Lan Mẫu" in ours
+        if value and f'value="{value}"' in ours:
+            assert f'<option value="{value}" selected>' in ours
