@@ -16,12 +16,13 @@ from ocop.models import Authority
 from ocop.synthetic import Context
 
 # Each app generates its own rows; the order follows the imports (core ← products ← evaluations ← funding).
-# An app that adds data (e.g. funding's entitlements) adds its "app.synthetic.function" here.
+# An app that adds data adds its "app.synthetic.function" here.
 STEPS = [
     "ocop.synthetic.generate",
     "evaluations.synthetic.generate_programme",
     "products.synthetic.generate",
     "evaluations.synthetic.generate",
+    "funding.synthetic.generate",
     "ocop.synthetic.generate_notifications",
 ]
 
