@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from ocop import domain
 from ocop.enums import Role
@@ -13,6 +14,19 @@ from ocop.tests.factories import AuthorityFactory, CommuneFactory, UserFactory
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SCREENSHOT_DIR = os.path.join(os.path.dirname(__file__), "var", "screenshots")
+
+
+@pytest.fixture(autouse=True)
+def no_language_left_active():
+    """Every test starts and ends with no language active in its thread (LANGUAGE_CODE, Vietnamese, applies).
+
+    Test-client requests and ``translation.activate`` run in the test's own thread; a language left active there
+    would make later tests compare Vietnamese pages with English labels. The application restores the language
+    itself (ocop.middleware, ocop.notify; see test_i18n and test_notifications); this keeps tests independent.
+    """
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -80,7 +80,21 @@ def test_browser_language_does_not_override_vietnamese(client, db):
     assert "Đăng nhập" in response.content.decode()
 
 
-def test_language_switch_sets_english_for_the_session(client, db):
+def test_language_switch_sets_english_for_the_session(client, db, settings):
+    translation.deactivate()
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/dang-nhap/"}, follow=True)
     assert response["Content-Language"] == "en"
     assert '<h1 class="h4 mb-1">Log in</h1>' in response.content.decode()
+    # The test client runs the request in this thread: the English chosen for it ends with the response (it used
+    # to stay active and later tests of the same process compared Vietnamese pages with English labels).
+    assert translation.get_language() == settings.LANGUAGE_CODE
+    assert str(translation.gettext_lazy("Log in")) == "Đăng nhập"
+
+
+@pytest.mark.parametrize(("before", "chosen"), [("vi", "en"), ("en", "vi")])
+def test_a_requests_language_ends_with_the_request(client, db, settings, before, chosen):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = chosen
+    with translation.override(before):
+        response = client.get("/dang-nhap/")
+        assert response["Content-Language"] == chosen
+        assert translation.get_language() == before

@@ -237,6 +237,15 @@ def test_the_email_is_in_vietnamese_with_an_absolute_link(official, settings):
     assert "Nguyễn Văn An" in message.body
 
 
+def test_sending_an_email_leaves_the_callers_language_as_it_was(official):
+    """The email is rendered in Vietnamese inside ``translation.override``; the caller's language survives it."""
+    send(official)
+    with translation.override("en"):
+        assert notify.deliver(email_row(official).pk) == "sent"
+        assert translation.get_language() == "en"
+    assert "Bánh mật Thanh Lâm" in mail.outbox[0].subject
+
+
 def test_the_notification_centre_text_has_no_greeting(official):
     send(official)
     row = Notification.objects.get(channel=NotificationChannel.IN_APP)
