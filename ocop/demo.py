@@ -86,6 +86,15 @@ def seed_authority(regime: str = "district") -> Authority:
     return authority
 
 
+# Demo addresses on a domain reserved for examples (RFC 2606: never delivered). With the console email backend of
+# ``make run`` the email channel of every notification shows in the server's output.
+DEMO_EMAIL_DOMAIN = "example.com"
+
+
+def demo_email(username: str) -> str:
+    return f"{username}@{DEMO_EMAIL_DOMAIN}"
+
+
 def _account(username, full_name, job_title, *, superuser=False):
     User = get_user_model()
     user, _ = User.objects.get_or_create(username=username)
@@ -93,6 +102,7 @@ def _account(username, full_name, job_title, *, superuser=False):
     user.is_staff = superuser
     user.is_superuser = superuser
     user.set_password(DEMO_PASSWORD)
+    user.email = demo_email(username)
     user.save()
     Profile.objects.update_or_create(user=user, defaults={"full_name": full_name, "job_title": job_title})
     return user

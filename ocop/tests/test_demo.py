@@ -1,12 +1,21 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.management import CommandError, call_command
 
 from evaluations.models import ProgrammeYear
 from funding.models import BudgetLine
 from ocop import rules
 from ocop.enums import Role
-from ocop.models import AuditEntry, Authority, Commune, Profile
+from ocop.models import (
+    AuditEntry,
+    Authority,
+    Commune,
+    Notification,
+    NotificationChannel,
+    NotificationStatus,
+    Profile,
+)
 
 
 def _counts():
@@ -62,6 +71,18 @@ def test_seed_demo_loads_lucnam_plan_and_accounts(settings):
     for slug in ["thanh-lam", "truong-son", "yen-son", "luc-son", "dong-hung"]:
         official = User.objects.get(username=f"xa-{slug}")
         assert official.profile.commune.slug == slug
+    # Every account has an address on the reserved example domain, so the demo shows the email channel: the
+    # reminders due now go out by email too (printed by the console backend of `make run`), none is skipped.
+    assert sorted(User.objects.values_list("email", flat=True)) == sorted(
+        f"{username}@example.com" for username in User.objects.values_list("username", flat=True)
+    )
+    emails = Notification.objects.filter(channel=NotificationChannel.EMAIL)
+    assert emails.exists()
+    assert not emails.filter(status=NotificationStatus.SKIPPED).exists()
+    assert mail.outbox
+    assert {address for message in mail.outbox for address in message.to} == set(
+        emails.filter(status=NotificationStatus.SENT).values_list("address", flat=True)
+    )
 
 
 @pytest.mark.django_db
