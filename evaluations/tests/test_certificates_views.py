@@ -72,7 +72,7 @@ def test_certificate_list_query_count(client_for, district_officer, decision, co
         certificates.issue_certificate(recognise(decision, commune, f"SP {i}", f"CT {i}"), by=district_officer)
     client = client_for(district_officer)
     client.get(reverse("evaluations:certificate_list"))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(reverse("evaluations:certificate_list"))
     assert len(response.context["page"]) == item_count
 

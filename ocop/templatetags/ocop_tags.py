@@ -102,3 +102,32 @@ def notification_error(error):
     if error in KNOWN_ERRORS:
         return error_text(error)
     return format_html('{} <span lang="en" class="text-token">{}</span>', _("The mail server answered:"), error[:160])
+
+
+@register.simple_tag
+def filter_select(field):
+    """A list filter's ``<select>`` (``partials/filters.html``), written in Python.
+
+    The template loop it replaces asked each ModelChoiceField for its length (a COUNT query) before iterating it,
+    and took about 10 ms for a province's 200 communes; the choices are read here once.
+    """
+    from django.utils.html import format_html, format_html_join
+
+    value = field.value()
+    current = "" if value is None else str(value)
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (str(choice), " selected" if str(choice) == current else "", _("All") if choice == "" else label)
+            for choice, label in field.field.choices
+        ),
+    )
+    invalid = " is-invalid" if field.errors else ""
+    return format_html(
+        '<select name="{}" id="{}" class="form-select form-select-sm{}">{}</select>',
+        field.html_name,
+        field.id_for_label,
+        invalid,
+        options,
+    )

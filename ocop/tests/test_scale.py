@@ -226,3 +226,24 @@ def test_fast_select_writes_the_same_html_as_djangos_select(value):
         assert "&lt;Mẫu&gt; &amp; Sơn" in ours or "Lan Mẫu" in ours
         if value and f'value="{value}"' in ours:
             assert f'<option value="{value}" selected>' in ours
+
+
+def test_filter_select_marks_the_chosen_value_and_reads_the_choices_once(
+    district_officer, commune, other_commune, django_assert_num_queries
+):
+    from django.utils import translation
+
+    from ocop.templatetags.ocop_tags import filter_select
+    from products.filters import ListFilterForm
+
+    form = ListFilterForm({"commune": str(other_commune.pk), "criteria_set": "x"}, user=district_officer)
+    form.is_valid()
+    with translation.override("vi"), django_assert_num_queries(1):  # the communes, no COUNT first
+        html = filter_select(form["commune"])
+    assert html.startswith('<select name="commune" id="id_commune" class="form-select form-select-sm">')
+    assert '<option value="">Tất cả</option>' in html
+    assert f'<option value="{other_commune.pk}" selected>{other_commune}</option>' in html
+    assert f'<option value="{commune.pk}">' in html and html.count(" selected") == 1
+    # an invalid value is marked, and nothing is selected
+    invalid = filter_select(form["criteria_set"])
+    assert 'class="form-select form-select-sm is-invalid"' in invalid and " selected" not in invalid

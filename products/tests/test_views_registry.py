@@ -31,7 +31,9 @@ def test_lists_per_role(client_for, persona, status, url_name, producer, other_p
 
 
 @pytest.mark.parametrize("item_count", [1, 3])
-@pytest.mark.parametrize(("url_name", "queries"), [("products:producer_list", 8), ("products:product_list", 8)])
+# 6: session, user, count, page, and each filter select's choices once (commune, product group); the filter
+# template used to ask each select for its length first (one COUNT more per select)
+@pytest.mark.parametrize(("url_name", "queries"), [("products:producer_list", 6), ("products:product_list", 6)])
 def test_registry_lists_query_count_does_not_grow(
     client_for, district_officer, commune, item_count, url_name, queries, django_assert_num_queries
 ):
