@@ -78,6 +78,7 @@ def pages() -> list[tuple[str, str, str | None]]:
     office, chair, member = "sonn", "chutich", "hoidong1"
     return [
         ("floor (50-row view)", "/_bench/floor/", None),
+        ("layout floor (logged in, 50 rows)", "/_bench/layout/", office),
         ("home (office)", reverse("home"), office),
         ("home (commune)", reverse("home"), official),
         ("home (member)", reverse("home"), member),
@@ -97,6 +98,8 @@ def pages() -> list[tuple[str, str, str | None]]:
         ("expiry list", reverse("evaluations:certificate_expiry"), office),
         ("round certificates (big)", reverse("evaluations:round_certificates", args=[big.pk]), office),
         ("outbox", reverse("outbox"), office),
+        ("entitlements (finance)", reverse("funding:entitlement_list"), "taichinh"),
+        ("budget (finance)", reverse("funding:budget"), "taichinh"),
         ("notifications", reverse("notifications"), office),
         ("catalogue (public)", reverse("evaluations:public_catalogue"), None),
         ("verification (public)", reverse("evaluations:verify", args=[certificate.code]), None),
@@ -290,7 +293,7 @@ def main():
     all_pages = pages()
     if args.only:
         words = args.only.split(",")
-        all_pages = [p for p in all_pages if p[0].startswith("floor") or any(w in p[0] for w in words)]
+        all_pages = [p for p in all_pages if "floor" in p[0] or any(w in p[0] for w in words)]
     sessions = make_sessions({u for _l, _p, u in all_pages if u})
     try:
         static = in_process(all_pages, sessions)
@@ -309,20 +312,21 @@ def main():
     finally:
         Session.objects.filter(session_key__in=sessions.values()).delete()
     floor = served["floor (50-row view)"][0]
+    layout = served["layout floor (logged in, 50 rows)"][0]
     print(
         f"\ngunicorn {args.workers} workers, {args.clients} clients, {args.requests} requests per page; "
-        f"floor p50 {floor:.1f} ms\n"
+        f"floor p50 {floor:.1f} ms, layout floor p50 {layout:.1f} ms\n"
     )
-    print("| page | p50 ms | p95 ms | × floor | queries | KB | in-process ms |")
-    print("|---|---|---|---|---|---|---|")
+    print("| page | p50 ms | p95 ms | × floor | × layout floor | queries | KB | in-process ms |")
+    print("|---|---|---|---|---|---|---|---|")
     for label, _path, _user in all_pages:
         if label not in served:
-            print(f"| {label} | — | — | — | — | — | — |")
+            print(f"| {label} | — | — | — | — | — | — | — |")
             continue
         p50, p95, _n = served[label]
         s = static[label]
         print(
-            f"| {label} | {p50:.1f} | {p95:.1f} | {p50 / floor:.1f}× | {s['queries']} | "
+            f"| {label} | {p50:.1f} | {p95:.1f} | {p50 / floor:.1f}× | {p50 / layout:.1f}× | {s['queries']} | "
             f"{s['bytes'] / 1024:.0f} | {s['in_process_ms']:.0f} |"
         )
     if not args.no_exports:
