@@ -48,6 +48,7 @@ from evaluations.models import (
     add_months,
 )
 from ocop import audit, rules
+from ocop.lib.collation import vi_order
 from ocop.lib.pdf import qr_svg, render_pdf
 from ocop.lib.search import folded
 
@@ -787,7 +788,7 @@ def expiry_groups(queryset, today=None, *, rows=None, counts=None) -> list[Expir
     ``rows`` (e.g. the page shown) replaces the query; ``counts`` (``expiry_counts``) gives each group's total."""
     today = today or timezone.localdate()
     if rows is None:
-        rows = list(expiry_queryset(queryset, today).order_by("valid_until", "product_name", "pk"))
+        rows = list(expiry_queryset(queryset, today).order_by("valid_until", vi_order("product_name"), "pk"))
     labels = {
         "expired": _("Expired"),
         30: _("Expiring within 30 days"),
@@ -825,5 +826,5 @@ def ceremony_certificates(year: ProgrammeYear, until: datetime.date | None = Non
         Certificate.objects.live()
         .filter(of_the_year, authority_id=year.authority_id, issued_on__lte=until)
         .select_related("product__commune")
-        .order_by("-star", "product__commune__name", "product_name", "pk")
+        .order_by("-star", vi_order("product__commune__name"), vi_order("product_name"), "pk")
     )

@@ -24,6 +24,7 @@ from evaluations.models import (
     SheetRevision,
 )
 from ocop import audit, rules
+from ocop.lib.collation import vi_order
 from ocop.lib.text import unaccent
 from ocop.models import Authority
 from products import hooks as product_hooks
@@ -479,7 +480,7 @@ def approval_problems(round_) -> list[str]:
         .only(
             "flags", "resolution", "sheet_count", "expected_count", "min_total", "max_total", "dossier__product__name"
         )
-        .order_by("dossier__product__name", "pk")
+        .order_by(vi_order("dossier__product__name"), "pk")
     )  # fmt: skip
     if not results:
         problems.append(_("No dossier has been scored."))

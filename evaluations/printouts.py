@@ -24,6 +24,7 @@ from evaluations import scoring
 from evaluations.domain import forwarded_results
 from evaluations.enums import SCORING_ROLES, CouncilRole, Flag, SheetStatus
 from evaluations.models import CouncilMember, Result, ScoreSheet
+from ocop.lib.collation import vi_order
 from ocop.lib.pdf import render_pdf
 from ocop.lib.text import vn_slugify
 from products.enums import DossierStatus
@@ -323,7 +324,7 @@ def minutes_data(round_) -> dict:
     dossiers = list(
         Dossier.objects.filter(round=round_, status=DossierStatus.ACCEPTED)
         .select_related("product__producer", "product__criteria_set", "commune", "result")
-        .order_by("commune__name", "product__name", "pk")
+        .order_by(vi_order("commune__name"), vi_order("product__name"), "pk")
     )
     sheets = {
         (s["dossier_id"], s["member_id"]): s

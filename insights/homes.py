@@ -9,6 +9,7 @@ from evaluations.enums import RoundStage, SheetStatus
 from evaluations.models import Certificate, ProgrammeYear, ScoreSheet, criteria_json
 from funding.models import BudgetLine, Entitlement
 from insights.queries import choose_year, dossier_list_url
+from ocop.lib.collation import vi_order
 from products.enums import EDITABLE_STATES, DossierStatus
 from products.models import Document, Dossier, ItemComment
 
@@ -94,7 +95,7 @@ def sheets_of(user, today=None, limit=None) -> dict:
         mine.exclude(status=SheetStatus.SUBMITTED)
         .select_related("dossier__product", "dossier__round__year", "criteria_set")
         .defer("choices", "comment", *criteria_json("criteria_set"))
-        .order_by("dossier__round__district_deadline", "dossier__product__name", "pk")[:limit]
+        .order_by("dossier__round__district_deadline", vi_order("dossier__product__name"), "pk")[:limit]
     )
     for sheet in to_score:
         round_ = sheet.dossier.round
@@ -114,5 +115,5 @@ def commune_entitlements(user, limit=10) -> list:
     return list(
         Entitlement.objects.visible_to(user)
         .select_related("product", "producer")
-        .order_by("-decision__date", "product__name", "pk")[:limit]
+        .order_by("-decision__date", vi_order("product__name"), "pk")[:limit]
     )

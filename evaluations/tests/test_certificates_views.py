@@ -408,6 +408,17 @@ def test_expiry_list_query_count(client_for, district_officer, decision, commune
     assert sum(len(g.certificates) for g in response.context["groups"]) == item_count
 
 
+def test_expiry_list_sorts_products_expiring_the_same_day_in_vietnamese_order(
+    client_for, district_officer, decision, commune
+):
+    for name in ["Gạo nếp", "Đậu phụ", "Bánh đa"]:
+        made = certificates.issue_certificate(recognise(decision, commune, name, f"CT {name}"), by=district_officer)
+        Certificate.objects.filter(pk=made.pk).update(valid_until=today() + datetime.timedelta(days=20))
+    response = client_for(district_officer).get(reverse("evaluations:certificate_expiry"))
+    names = [c.product_name for c in response.context["soon"]]
+    assert names == ["Bánh đa", "Đậu phụ", "Gạo nếp"]  # Đ with D, not after Z
+
+
 # ---------------------------------------------------------------------------------------------------- ceremony
 @pytest.fixture
 def ceremony_year(decision):

@@ -483,11 +483,13 @@ def expiry_list(request):
     rows = domain.expiry_queryset(Certificate.objects.visible_to(request.user), today)
     # Two paginated lists (the expired one grows every year): expiring soonest first, expired latest first.
     soon, soon_query = paginate(
-        request, rows.filter(valid_until__gte=today).order_by("valid_until", "product_name", "pk"), EXPIRY_PAGE_SIZE
+        request,
+        rows.filter(valid_until__gte=today).order_by("valid_until", vi_order("product_name"), "pk"),
+        EXPIRY_PAGE_SIZE,
     )
     expired, expired_query = paginate(
         request,
-        rows.filter(valid_until__lt=today).order_by("-valid_until", "product_name", "pk"),
+        rows.filter(valid_until__lt=today).order_by("-valid_until", vi_order("product_name"), "pk"),
         EXPIRY_PAGE_SIZE,
         param="expired",
     )

@@ -13,6 +13,7 @@ from evaluations import programme
 from evaluations.forms import CommuneTargetsForm, ConfirmForm, ProgrammeYearForm, RoundForm
 from evaluations.models import ProgrammeYear, Round
 from ocop import audit, rules
+from ocop.lib.collation import vi_order
 from ocop.models import Authority, Commune
 from ocop.view_utils import add_errors, confirmation_page, confirmed, paginate
 
@@ -79,7 +80,7 @@ def year_detail(request, pk):
             member_count=Count("council", filter=~Q(council__role="secretary"), distinct=True),
         ).order_by("number")
     )
-    targets = list(year.commune_targets.select_related("commune").order_by("commune__name"))
+    targets = list(year.commune_targets.select_related("commune").order_by(vi_order("commune__name")))
     may_manage = rules.can(user, "year.manage", year) and not year.is_closed
     context = {
         "year": year,
@@ -122,7 +123,7 @@ def year_targets(request, pk):
     rules.authorize(request.user, "year.manage", year)
     if year.is_closed:
         return _closed(request, year)
-    communes = list(Commune.objects.filter(authority=year.authority).order_by("name"))
+    communes = list(Commune.objects.filter(authority=year.authority).order_by(vi_order("name")))
     current = {t.commune_id: (t.new_products, t.reevaluations) for t in year.commune_targets.all()}
     form = CommuneTargetsForm(request.POST or None, communes=communes, current=current)
     if request.method == "POST" and form.is_valid():

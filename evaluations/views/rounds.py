@@ -17,6 +17,7 @@ from evaluations.enums import CouncilRole, RoundStage, SheetStatus
 from evaluations.forms import ConfirmForm, ConflictForm, CouncilMemberForm, DecisionForm, MeetingForm
 from evaluations.models import CouncilMember, RecognitionDecision, Result, Round, ScoreSheet
 from ocop import audit, rules
+from ocop.lib.collation import vi_order
 from ocop.security import parse_id
 from ocop.view_utils import add_errors, confirmation_page, confirmed, form_errors_as_messages, paginate, perform
 from products.enums import UNDER_CHECK_STATES, DossierStatus
@@ -85,7 +86,7 @@ def round_detail(request, pk):
                 Subquery(sheets.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), Value(0)
             ),
         )
-        .order_by("product__name", "pk")
+        .order_by(vi_order("product__name"), "pk")
     )
     page, query = paginate(request, dossiers, per_page=RESULTS_PAGE_SIZE)
     # Members see scores only once their own sheet is submitted (decision 11): the table shows results to those
@@ -110,9 +111,9 @@ def round_detail(request, pk):
         "problems_more": max(0, len(problems) - SHOWN),
         "decision": decision,
         "recognitions": list(
-            decision.recognitions.select_related("dossier__product__producer").order_by("dossier__product__name", "pk")[
-                :SHOWN
-            ]
+            decision.recognitions.select_related("dossier__product__producer").order_by(
+                vi_order("dossier__product__name"), "pk"
+            )[:SHOWN]
         )
         if decision
         else [],
@@ -268,7 +269,7 @@ def record_decision(request, pk):
     results = list(
         Result.objects.filter(dossier__round=round_, dossier__status=DossierStatus.ACCEPTED, star__gte=3)
         .select_related("dossier__product__producer")
-        .order_by("dossier__product__name")
+        .order_by(vi_order("dossier__product__name"))
     )
     consequences = [
         _("%(product)s (%(producer)s): recognised at %(star)s★.")
