@@ -8,7 +8,6 @@ from evaluations.models import ProgrammeYear
 from funding import domain
 from funding.enums import STARS, BudgetKind, EntitlementStatus, Payer, SupportCase
 from ocop import rules
-from ocop.forms import FastSelect
 from ocop.lib.collation import vi_order
 from ocop.models import Commune
 from products.forms import DATE_WIDGET
@@ -40,9 +39,7 @@ class EntitlementFilterForm(forms.Form):
     year = forms.ModelChoiceField(label=_("Year"), queryset=ProgrammeYear.objects.none(), required=False)
     payer = forms.ChoiceField(label=_("Payer"), required=False, choices=_choices(Payer.choices))
     status = forms.ChoiceField(label=_("Status"), required=False, choices=_choices(EntitlementStatus.choices))
-    commune = forms.ModelChoiceField(
-        label=_("Commune"), queryset=Commune.objects.none(), required=False, widget=FastSelect
-    )
+    commune = forms.ModelChoiceField(label=_("Commune"), queryset=Commune.objects.none(), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

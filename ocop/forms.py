@@ -4,8 +4,6 @@ inside their own <form> tag; forms carry no layout and no HTML."""
 from decimal import Decimal
 
 from django import forms
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy
 
 from ocop.models import Authority
@@ -34,47 +32,6 @@ def install_empty_choice_label():
 
     forms.ModelChoiceField.__init__ = __init__
     forms.ModelChoiceField._ocop_empty_label = True
-
-
-class FastSelect(forms.Select):
-    """Django's select, written in Python instead of one template include per option.
-
-    The HTML is the same as ``django/forms/widgets/select.html`` (a test compares them); a province's commune
-    filter has 200 options, which the template engine takes about 10 ms to render on every list page.
-    """
-
-    @staticmethod
-    def _attrs(attrs) -> str:
-        # As django/forms/widgets/attrs.html: in order, False left out, True as a bare name.
-        return format_html_join(
-            "",
-            "{}",
-            (
-                (format_html(" {}", key) if value is True else format_html(' {}="{}"', key, str(value)),)
-                for key, value in attrs.items()
-                if value is not False
-            ),
-        )
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"{}>', widget["name"], self._attrs(widget["attrs"]))]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html('<optgroup label="{}">', group_name))
-            for option in options:
-                parts.append(
-                    format_html(
-                        '<option value="{}"{}>{}</option>',
-                        str(option["value"]),
-                        self._attrs(option["attrs"]),
-                        option["label"],
-                    )
-                )
-            if group_name:
-                parts.append(SafeString("</optgroup>"))
-        parts.append(SafeString("</select>"))
-        return format_html_join("", "{}", ((part,) for part in parts))
 
 
 class AuthoritySettingsForm(forms.ModelForm):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import CriteriaSet, ProgrammeYear, Round, criteria_json
 from ocop import rules
-from ocop.forms import ALL_CHOICE, FastSelect
+from ocop.forms import ALL_CHOICE
 from ocop.lib.collation import vi_order
 from ocop.lib.search import search_filter
 from ocop.models import Commune
@@ -15,9 +15,7 @@ from products.models import Product
 
 class ListFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    commune = forms.ModelChoiceField(
-        label=_("Commune"), queryset=Commune.objects.none(), required=False, widget=FastSelect
-    )
+    commune = forms.ModelChoiceField(label=_("Commune"), queryset=Commune.objects.none(), required=False)
     criteria_set = forms.ModelChoiceField(label=_("Product group"), queryset=CriteriaSet.objects.none(), required=False)
 
     def __init__(self, *args, user, **kwargs):

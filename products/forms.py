@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import CriteriaSet, Round, criteria_json
 from ocop import rules
-from ocop.forms import FastSelect
 from ocop.lib.collation import vi_order
 from ocop.models import Commune
 from products import checklist, domain
@@ -27,7 +26,7 @@ DATE_WIDGET = forms.DateInput(
 
 
 class ProducerForm(forms.ModelForm):
-    commune = forms.ModelChoiceField(label=_("Commune"), queryset=Commune.objects.none(), widget=FastSelect)
+    commune = forms.ModelChoiceField(label=_("Commune"), queryset=Commune.objects.none())
 
     class Meta:
         model = Producer

@@ -31,7 +31,7 @@ from evaluations.enums import (
 )
 from evaluations.models import Certificate, CertificateSequence, IssuingBatch, ProgrammeYear, Recognition, Round
 from ocop import audit, rules
-from ocop.forms import ALL_CHOICE, EMPTY_CHOICE, FastSelect
+from ocop.forms import ALL_CHOICE, EMPTY_CHOICE
 from ocop.lib.collation import vi_order
 from ocop.lib.files import file_response
 from ocop.lib.pdf import pdf_response, render_pdf
@@ -52,9 +52,7 @@ class CertificateFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=gettext_lazy("Issued by"), required=False, choices=[ALL_CHOICE, *CertificateKind.choices]
     )
-    commune = forms.ModelChoiceField(
-        label=gettext_lazy("Commune"), queryset=Commune.objects.none(), required=False, widget=FastSelect
-    )
+    commune = forms.ModelChoiceField(label=gettext_lazy("Commune"), queryset=Commune.objects.none(), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

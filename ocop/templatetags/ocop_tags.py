@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.utils import formats, numberformat
 from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from ocop import audit, rules
@@ -93,8 +94,6 @@ def vn_decimal(value, places=2):
 @register.filter
 def notification_error(error):
     """An outbox row's last error: ours translated; a mail server's own text marked as such (lang="en")."""
-    from django.utils.html import format_html
-
     from ocop.notify import KNOWN_ERRORS, error_text
 
     if not error:
@@ -111,8 +110,6 @@ def filter_select(field):
     The template loop it replaces asked each ModelChoiceField for its length (a COUNT query) before iterating it,
     and took about 10 ms for a province's 200 communes; the choices are read here once.
     """
-    from django.utils.html import format_html, format_html_join
-
     value = field.value()
     current = "" if value is None else str(value)
     options = format_html_join(
