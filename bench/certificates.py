@@ -43,19 +43,13 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from evaluations import certificates  # noqa: E402
-from evaluations.enums import BatchStatus, RoundStage  # noqa: E402
-from evaluations.models import (  # noqa: E402
-    Certificate,
-    CriteriaSet,
-    IssuingBatch,
-    ProgrammeYear,
-    Recognition,
-    RecognitionDecision,
-    Round,
-)
+from evaluations.enums import BatchStatus  # noqa: E402
+from evaluations.models import Certificate, IssuingBatch, Recognition, RecognitionDecision  # noqa: E402
 from ocop.models import Authority, Commune  # noqa: E402
 from products.enums import DossierStatus  # noqa: E402
 from products.models import Dossier, Producer, Product  # noqa: E402
+from programme.enums import RoundStage  # noqa: E402
+from programme.models import CriteriaSet, ProgrammeYear, Round  # noqa: E402
 
 
 def percentile(values, p):

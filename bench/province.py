@@ -54,9 +54,11 @@ def pages() -> list[tuple[str, str, str | None]]:
     from django.db.models import Count, Q
     from django.urls import reverse
 
-    from evaluations.enums import RoundStage, SheetStatus
-    from evaluations.models import Certificate, Round, ScoreSheet
+    from evaluations.enums import SheetStatus
+    from evaluations.models import Certificate, ScoreSheet
     from ocop.models import Commune
+    from programme.enums import RoundStage
+    from programme.models import Round
 
     # The approved round with the most accepted dossiers (results, decision and certificates).
     big = (

@@ -30,8 +30,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from evaluations.enums import RoundStage, SheetStatus  # noqa: E402
+from evaluations.enums import SheetStatus  # noqa: E402
 from evaluations.models import ScoreSheet  # noqa: E402
+from programme.enums import RoundStage  # noqa: E402
 
 USERNAME = "hoidong1"
 

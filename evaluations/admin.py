@@ -1,5 +1,0 @@
-from django.contrib import admin
-
-from evaluations.models import ProgrammeYear
-
-admin.site.register(ProgrammeYear)

@@ -11,15 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from evaluations import hooks, scoring
-from evaluations.enums import SCORING_ROLES, CouncilRole, RoundStage, SheetStatus
+from evaluations.enums import SCORING_ROLES, CouncilRole, SheetStatus
 from evaluations.models import (
     ConflictOfInterest,
     CouncilMember,
-    CriteriaSet,
     Recognition,
     RecognitionDecision,
     Result,
-    Round,
     ScoreSheet,
     SheetRevision,
 )
@@ -29,6 +27,8 @@ from ocop.lib.text import unaccent
 from ocop.models import Authority
 from products import hooks as product_hooks
 from products.enums import DossierStatus
+from programme.enums import RoundStage
+from programme.models import CriteriaSet, Round
 
 audit.register_actions(
     {

@@ -5,9 +5,9 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.enums import CouncilRole
-from evaluations.models import ProgrammeYear, Round
 from ocop.enums import Role
 from products.forms import DATE_WIDGET
+from programme.models import ProgrammeYear, Round
 
 
 class CouncilMemberForm(forms.Form):

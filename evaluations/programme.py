@@ -15,20 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from evaluations import hooks
-from evaluations.enums import RoundStage
-from evaluations.models import (
-    Certificate,
-    CommuneTarget,
-    CouncilMember,
-    ProgrammeYear,
-    Recognition,
-    RecognitionDecision,
-    Round,
-    default_ceremony,
-    default_round_dates,
-)
+from evaluations.models import Certificate, CouncilMember, Recognition, RecognitionDecision
 from ocop import audit, rules
 from products.enums import RegistrationType
+from programme.enums import RoundStage
+from programme.models import CommuneTarget, ProgrammeYear, Round, default_ceremony, default_round_dates
 
 audit.register_actions(
     {

@@ -91,7 +91,8 @@ def _result_view(user, obj):
     after approval the commune sees its own products' results."""
     if obj is None:
         return has_role(user, *MANAGERS, Role.COUNCIL_CHAIR, Role.COUNCIL_MEMBER)
-    from evaluations.enums import RoundStage, SheetStatus
+    from evaluations.enums import SheetStatus
+    from programme.enums import RoundStage
 
     if has_role(user, *MANAGERS, Role.COUNCIL_CHAIR):
         return True

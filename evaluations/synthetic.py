@@ -11,24 +11,23 @@ from django.conf import settings
 from django.utils import translation
 
 from evaluations import scoring
-from evaluations.catalogue import sync_catalogue
-from evaluations.enums import CertificateKind, CouncilRole, RevocationGround, RoundStage, SheetStatus
+from evaluations.enums import CertificateKind, CouncilRole, RevocationGround, SheetStatus
 from evaluations.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
     Certificate,
     CertificateSequence,
     CouncilMember,
-    CriteriaSet,
-    ProgrammeYear,
     Recognition,
     RecognitionDecision,
     Result,
-    Round,
     ScoreSheet,
     add_months,
 )
 from ocop.synthetic import BATCH, Context
+from programme.catalogue import sync_catalogue
+from programme.enums import RoundStage
+from programme.models import CriteriaSet, ProgrammeYear, Round
 
 SCORERS = ["chutich", *[f"hoidong{i}" for i in range(1, 7)]]
 

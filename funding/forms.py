@@ -4,13 +4,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.models import ProgrammeYear
 from funding import domain
 from funding.enums import STARS, BudgetKind, EntitlementStatus, Payer, SupportCase
 from ocop import rules
 from ocop.lib.collation import vi_order
 from ocop.models import Commune
 from products.forms import DATE_WIDGET
+from programme.models import ProgrammeYear
 
 
 class MoneyField(forms.CharField):

@@ -10,9 +10,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.models import ProgrammeYear, Recognition, RecognitionDecision
+from evaluations.models import Recognition, RecognitionDecision
 from funding.enums import STARS, BudgetKind, EntitlementStatus, Payer, PaymentOutcome, SupportCase
 from ocop.models import Authority, Commune, CommuneScopedQuerySet
+from programme.models import ProgrammeYear
 
 
 def money_field(verbose_name, **kwargs):

@@ -13,12 +13,13 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from evaluations.models import ProgrammeYear, RecognitionDecision
+from evaluations.models import RecognitionDecision
 from funding import domain
 from funding.enums import BudgetKind, EntitlementStatus, Payer
 from funding.models import BudgetLine, Entitlement
 from funding.policies import load_policy
 from ocop.synthetic import Context
+from programme.models import ProgrammeYear
 
 PROGRAMME_LINE = "Tuyên truyền, học tập kinh nghiệm, Hội đồng và Tổ giúp việc"
 SUPPORT_LINE = "Hỗ trợ phát triển sản phẩm OCOP"

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from evaluations.models import ProgrammeYear, Recognition
+from evaluations.models import Recognition
 from funding import domain, printouts
 from funding.enums import PAYABLE_STATES, REJECTABLE_STATES, EntitlementStatus, Payer
 from funding.forms import (
@@ -32,6 +32,7 @@ from ocop.models import Authority
 from ocop.view_utils import add_errors, filters_active, paginate, perform
 from products.excel import XLSX_CONTENT_TYPE
 from products.models import Producer
+from programme.models import ProgrammeYear
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:

@@ -5,13 +5,15 @@ from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 
 from evaluations import programme
-from evaluations.enums import RoundStage, SheetStatus
-from evaluations.models import Certificate, ProgrammeYear, ScoreSheet, criteria_json
+from evaluations.enums import SheetStatus
+from evaluations.models import Certificate, ScoreSheet
 from funding.models import BudgetLine, Entitlement
 from insights.queries import choose_year, dossier_list_url
 from ocop.lib.collation import vi_order
 from products.enums import EDITABLE_STATES, DossierStatus
 from products.models import Document, Dossier, ItemComment
+from programme.enums import RoundStage
+from programme.models import ProgrammeYear, criteria_json
 
 
 def current_year(authority, today=None) -> ProgrammeYear | None:

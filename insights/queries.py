@@ -17,13 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from evaluations.enums import EXPIRING_DAYS, CertificateStatus, RoundStage, SheetStatus
-from evaluations.models import Certificate, ProgrammeYear, Recognition, Round
+from evaluations.enums import EXPIRING_DAYS, CertificateStatus, SheetStatus
+from evaluations.models import Certificate, Recognition
 from funding.domain import decorate_totals, lines_with_totals
 from funding.enums import EntitlementStatus
 from funding.models import BudgetLine, Entitlement
 from products.enums import UNDER_CHECK_STATES, DossierStatus, RegistrationType
 from products.models import Dossier
+from programme.enums import RoundStage
+from programme.models import ProgrammeYear, Round
 
 STARS = (1, 2, 3, 4, 5)
 # Recognitions that count towards the plan's targets (the plan's wording: new products at 3★ or more).

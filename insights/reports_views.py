@@ -6,13 +6,13 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from evaluations.models import ProgrammeYear, Round
 from insights import queries, reports
 from ocop import rules
 from ocop.lib.pdf import pdf_response
 from ocop.models import Authority
 from ocop.security import parse_id
 from products.excel import XLSX_CONTENT_TYPE
+from programme.models import ProgrammeYear, Round
 
 FORMATS = ("pdf", "xlsx")
 

@@ -24,6 +24,17 @@ DISTRICT_PRODUCT_CODE = "{province}-{authority}-{commune}-{seq:03d}-{year}"
 PROVINCE_PRODUCT_CODE = "{province}-{commune}-{seq:03d}-{year}"
 
 
+# The regimes are rows of ``programme.Regime``; the core does not import apps, so the programme app registers the
+# function that reads them (``ProgrammeConfig.ready``). Without it the two regimes' built-in defaults apply.
+_regime_defaults_provider = None
+
+
+def register_regime_defaults(provider) -> None:
+    """``provider(authority, level) -> dict | None``: the settings a change to ``level`` brings."""
+    global _regime_defaults_provider
+    _regime_defaults_provider = provider
+
+
 class Authority(models.Model):
     """The body that runs the programme and its regime settings (decisions.md 1-2, 9-10, 13)."""
 
@@ -107,7 +118,12 @@ class Authority(models.Model):
         return self.ministry_threshold if self.next_level == "ministry" else self.province_threshold
 
     def regime_defaults(self, level: str) -> dict:
-        """The settings a change of level implies unless the office sets them otherwise (decision 2)."""
+        """The settings a change of level implies unless the office sets them otherwise (decision 2): the regime of
+        that level, as data, from the provider the programme app registers (``programme.regimes``)."""
+        if _regime_defaults_provider is not None:
+            found = _regime_defaults_provider(self, level)
+            if found:
+                return found
         if level == AuthorityLevel.PROVINCE:
             return {"max_recognised_star": 4, "product_code_format": PROVINCE_PRODUCT_CODE}
         return {"max_recognised_star": 3, "product_code_format": DISTRICT_PRODUCT_CODE}

@@ -28,9 +28,11 @@ AUDITABLE_MODELS = {
     "products.product",
     "products.dossier",
     "evaluations.certificate",
-    "evaluations.programmeyear",
-    "evaluations.round",
+    "programme.programmeyear",
+    "programme.round",
 }
+# Links written before the programme models moved out of ``evaluations`` (issue 19) keep working.
+FORMER_LABELS = {"evaluations.programmeyear": "programme.programmeyear", "evaluations.round": "programme.round"}
 
 
 @login_required
@@ -102,6 +104,7 @@ def authority_settings(request):
 
 @login_required
 def history(request, model, pk):
+    model = FORMER_LABELS.get(model, model)
     if model not in AUDITABLE_MODELS:
         raise Http404
     model_class = apps.get_model(model)

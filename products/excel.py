@@ -31,13 +31,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from evaluations.models import CriteriaSet
 from ocop import rules
 from ocop.lib.text import unaccent
 from ocop.models import Commune
 from products import domain
 from products.enums import DossierStatus, Gender, ProducerKind, RegistrationType
 from products.models import Dossier, Producer, Product
+from programme.models import CriteriaSet
 
 logger = logging.getLogger(__name__)
 

@@ -3,7 +3,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.models import CriteriaSet, ProgrammeYear, Round, criteria_json
 from ocop import rules
 from ocop.forms import ALL_CHOICE
 from ocop.lib.collation import vi_order
@@ -11,6 +10,7 @@ from ocop.lib.search import search_filter
 from ocop.models import Commune
 from products.enums import DossierStatus, RegistrationType
 from products.models import Product
+from programme.models import CriteriaSet, ProgrammeYear, Round, criteria_json
 
 
 class ListFilterForm(forms.Form):

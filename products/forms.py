@@ -4,12 +4,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.models import CriteriaSet, Round, criteria_json
 from ocop import rules
 from ocop.lib.collation import vi_order
 from ocop.models import Commune
 from products import checklist, domain
 from products.models import Dossier, Producer, Product
+from programme.models import CriteriaSet, Round, criteria_json
 
 # A text field for dd/mm/yyyy (also 28.11.2026 or 28-11-2026, see ocop/formats) with a calendar button added by
 # static/js/dates.js; a native type=date field would show the browser's own order and language instead.

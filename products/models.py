@@ -8,10 +8,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.models import CriteriaSet, Round, criteria_json  # noqa: F401 - re-exported for the views
 from ocop.models import Commune, CommuneScopedQuerySet
 from products import checklist
 from products.enums import DossierStatus, Gender, ProducerKind, RegistrationType
+from programme.models import CriteriaSet, Round, criteria_json  # noqa: F401 - re-exported for the views
 
 phone_validator = RegexValidator(
     r"^(0|\+84)(\d{9}|\d{10})$",

@@ -6,12 +6,13 @@ import pytest
 from django.utils import timezone
 
 from evaluations import domain
-from evaluations.catalogue import sync_catalogue
 from evaluations.enums import CouncilRole
-from evaluations.models import CouncilMember, CriteriaSet
+from evaluations.models import CouncilMember
 from ocop.enums import Role
 from products.enums import DossierStatus
 from products.tests.factories import DossierFactory, ProducerFactory, RoundFactory
+from programme.catalogue import sync_catalogue
+from programme.models import CriteriaSet
 
 
 def option_points(criteria_set, level):

@@ -7,14 +7,15 @@ import datetime
 import pytest
 
 from evaluations import domain
-from evaluations.enums import RoundStage
-from evaluations.models import ProgrammeYear, Round, ScoreSheet
+from evaluations.models import ScoreSheet
 from evaluations.tests.conftest import option_points
 from evaluations.tests.test_browser_scoring import _login
 from ocop import demo
 from products.enums import DossierStatus
 from products.models import Dossier
 from products.tests.conftest import _complete
+from programme.enums import RoundStage
+from programme.models import ProgrammeYear, Round
 
 
 @pytest.fixture

@@ -7,10 +7,12 @@ import pytest
 
 from conftest import SCREENSHOT_DIR
 from evaluations import domain
-from evaluations.enums import RoundStage, SheetStatus
-from evaluations.models import Round, ScoreSheet
+from evaluations.enums import SheetStatus
+from evaluations.models import ScoreSheet
 from evaluations.tests.conftest import option_points
 from ocop import demo
+from programme.enums import RoundStage
+from programme.models import Round
 
 PRODUCT = "Rượu nếp cái hoa vàng Bảo Sơn"
 

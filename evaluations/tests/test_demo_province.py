@@ -6,8 +6,9 @@ import pytest
 from django.core.management import call_command
 
 from evaluations.domain import forwarded_results
-from evaluations.models import Certificate, Round
+from evaluations.models import Certificate
 from ocop.models import Authority
+from programme.models import Round
 
 
 @pytest.mark.django_db

@@ -7,10 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from evaluations import domain
-from evaluations.enums import RoundStage, SheetStatus
+from evaluations.enums import SheetStatus
 from evaluations.models import Recognition, ScoreSheet
 from evaluations.tests.conftest import option_points, sheet_of
 from ocop import audit
+from programme.enums import RoundStage
 
 
 def _submit_all(dossier, seats, choices_by_seat):
@@ -33,7 +34,7 @@ def test_start_scoring_gives_each_scorer_a_sheet_and_skips_conflicts(scoring_rou
 def test_start_scoring_needs_a_chair_and_a_usable_set(scoring_round, accepted, secretary, make_user, set06):
     with pytest.raises(ValidationError, match="Chủ tịch"):
         domain.start_scoring(scoring_round, by=secretary)
-    from evaluations.models import CriteriaSet
+    from programme.models import CriteriaSet
 
     unverified = CriteriaSet.objects.get(code="11")
     accepted.product.criteria_set = unverified

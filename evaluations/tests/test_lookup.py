@@ -9,13 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluations import certificates
-from evaluations.enums import CertificateKind, CertificateStatus, RoundStage
+from evaluations.enums import CertificateKind, CertificateStatus
 from evaluations.models import Certificate, Recognition, RecognitionDecision
 from evaluations.tests import test_certificates as shared
 from evaluations.tests.test_public import PRIVATE, listed  # noqa: F401 (fixture)
 from ocop.models import AuditEntry
 from products.enums import DossierStatus
 from products.tests.factories import DossierFactory, RoundFactory
+from programme.enums import RoundStage
 
 decision = shared.decision
 noodles = shared.noodles

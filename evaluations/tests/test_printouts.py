@@ -20,13 +20,15 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from evaluations import printouts
-from evaluations.catalogue import sync_catalogue
 from evaluations.domain import refresh_result
-from evaluations.enums import CouncilRole, RoundStage, SheetStatus
-from evaluations.models import CouncilMember, CriteriaSet, ScoreSheet
+from evaluations.enums import CouncilRole, SheetStatus
+from evaluations.models import CouncilMember, ScoreSheet
 from ocop.enums import Role
 from ocop.lib.pdf import _fetcher, pdf_response
 from products.tests.factories import DossierFactory, ProducerFactory, RoundFactory
+from programme.catalogue import sync_catalogue
+from programme.enums import RoundStage
+from programme.models import CriteriaSet
 
 SUBMITTED_AT = timezone.make_aware(datetime.datetime(2024, 9, 10, 9, 30))
 

@@ -9,23 +9,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from evaluations import domain, hooks, programme, scoring
-from evaluations.enums import CouncilRole, RoundStage, SheetStatus
-from evaluations.models import (
-    CommuneTarget,
-    CouncilMember,
-    CriteriaSet,
-    ProgrammeYear,
-    Recognition,
-    Result,
-    Round,
-    ScoreSheet,
-)
+from evaluations.enums import CouncilRole, SheetStatus
+from evaluations.models import CouncilMember, Recognition, Result, ScoreSheet
 from evaluations.tests.conftest import option_points, sheet_of
 from ocop.enums import AuthorityLevel, Role
 from ocop.models import AuditEntry
 from products import domain as products_domain
 from products.enums import DossierStatus
 from products.tests.factories import DossierFactory, ProducerFactory, ProgrammeYearFactory
+from programme.enums import RoundStage
+from programme.models import CommuneTarget, CriteriaSet, ProgrammeYear, Round
 
 
 def _actions(obj):

@@ -9,10 +9,12 @@ from django.utils import timezone
 
 from conftest import PERSONAS
 from evaluations import domain, programme
-from evaluations.enums import CouncilRole, RoundStage
-from evaluations.models import CouncilMember, ProgrammeYear, Round
+from evaluations.enums import CouncilRole
+from evaluations.models import CouncilMember
 from evaluations.tests.conftest import option_points, sheet_of
 from products.tests.factories import ProgrammeYearFactory
+from programme.enums import RoundStage
+from programme.models import ProgrammeYear, Round
 
 ALL = PERSONAS
 
@@ -241,7 +243,7 @@ def test_record_then_correct_a_decision_over_http(client_for, district_officer, 
 
 
 def test_sheet_warns_for_every_unverified_set(client_for, started, accepted, members, secretary):
-    from evaluations.models import CriteriaSet
+    from programme.models import CriteriaSet
 
     unverified = CriteriaSet.objects.filter(verified=False, warnings=[]).first()
     assert unverified is not None  # an unverified set whose arithmetic is fine still warns

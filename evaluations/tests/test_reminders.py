@@ -11,14 +11,16 @@ from django.utils import timezone
 
 from evaluations import domain as evaluation_domain
 from evaluations import reminders
-from evaluations.enums import CertificateKind, RoundStage
-from evaluations.models import Certificate, ProgrammeYear
+from evaluations.enums import CertificateKind
+from evaluations.models import Certificate
 from evaluations.tests.conftest import option_points, sheet_of
 from ocop.enums import Role
 from ocop.models import Notification, NotificationChannel, NotificationKind, NotificationStatus
 from products import domain as product_domain
 from products.enums import DossierStatus
 from products.tests.factories import DossierFactory, ProducerFactory, ProductFactory, RoundFactory
+from programme.enums import RoundStage
+from programme.models import ProgrammeYear
 
 VN = timezone.get_fixed_timezone(7 * 60)
 

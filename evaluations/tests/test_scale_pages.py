@@ -4,11 +4,11 @@ import pytest
 from django.urls import reverse
 
 from evaluations import domain
-from evaluations.enums import RoundStage
 from evaluations.views import rounds as round_views
 from evaluations.views import sheets as sheet_views
 from products.enums import DossierStatus
 from products.tests.factories import DossierFactory, ProducerFactory
+from programme.enums import RoundStage
 
 
 def _accept_more(round_, commune, set06, count):

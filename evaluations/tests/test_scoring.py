@@ -9,7 +9,6 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from evaluations.criteria import load_file
 from evaluations.scoring import (
     FailedMark,
     band_star,
@@ -23,14 +22,15 @@ from evaluations.scoring import (
     to_decimal,
     valid_choice,
 )
+from programme.criteria import load_file
 
-CRITERIA_DIR = Path(__file__).resolve().parent.parent / "criteria"
+CRITERIA_DIR = Path(__file__).resolve().parents[2] / "programme" / "criteria"
 SET_06 = CRITERIA_DIR / "06-che-bien-tu-gao-ngu-coc.yaml"
 SET_26 = CRITERIA_DIR / "26-dich-vu-du-lich-cong-dong-du-lich-sinh-thai-va-diem-du-lich.yaml"
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Hand-built sheets, in the schema of evaluations/criteria (parts → sections → criteria → options).
+# Hand-built sheets, in the schema of programme/criteria (parts → sections → criteria → options).
 # ---------------------------------------------------------------------------------------------------------------------
 def option(points, star=None):
     return {"text": f"{points} điểm", "points": points, "min_for_star": star}

@@ -173,7 +173,7 @@ def test_round_list_query_count(client_for, secretary, authority, item_count, dj
 
 
 def test_unverified_set_is_confirmed_by_staff(client_for, set06, secretary, council_member):
-    from evaluations.models import CriteriaSet
+    from programme.models import CriteriaSet
 
     tea = CriteriaSet.objects.get(code="11")
     page = client_for(secretary).get(reverse("evaluations:criteria_detail", args=[tea.pk])).content.decode()

@@ -29,7 +29,7 @@ from evaluations.enums import (
     InspectionResult,
     RevocationGround,
 )
-from evaluations.models import Certificate, CertificateSequence, IssuingBatch, ProgrammeYear, Recognition, Round
+from evaluations.models import Certificate, CertificateSequence, IssuingBatch, Recognition
 from ocop import audit, rules
 from ocop.forms import ALL_CHOICE, EMPTY_CHOICE
 from ocop.lib.collation import vi_order
@@ -41,6 +41,7 @@ from ocop.view_utils import add_errors, confirmation_page, confirmed, filters_ac
 from products.excel import XLSX_CONTENT_TYPE
 from products.forms import DATE_WIDGET
 from products.models import Product
+from programme.models import ProgrammeYear, Round
 
 
 # ---------------------------------------------------------------------------------------------------- forms

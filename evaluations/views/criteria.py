@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from evaluations import domain
-from evaluations.models import CriteriaSet
 from ocop import rules
+from programme.models import CriteriaSet
 
 
 @login_required

@@ -6,10 +6,11 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from evaluations import printouts
-from evaluations.models import Round, ScoreSheet
+from evaluations.models import ScoreSheet
 from ocop import rules
 from ocop.lib.pdf import pdf_response
 from products.excel import XLSX_CONTENT_TYPE
+from programme.models import Round
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:

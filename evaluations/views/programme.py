@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 
 from evaluations import programme
 from evaluations.forms import CommuneTargetsForm, ConfirmForm, ProgrammeYearForm, RoundForm
-from evaluations.models import ProgrammeYear, Round
 from ocop import audit, rules
 from ocop.lib.collation import vi_order
 from ocop.models import Authority, Commune
 from ocop.view_utils import add_errors, confirmation_page, confirmed, paginate
+from programme.models import ProgrammeYear, Round
 
 
 def _year(pk) -> ProgrammeYear:

@@ -8,13 +8,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from evaluations import domain
-from evaluations.enums import RoundStage, SheetStatus
+from evaluations.enums import SheetStatus
 from evaluations.forms import ProvinceResultForm, ReasonForm
 from evaluations.models import CouncilMember, Result
 from ocop import rules
 from ocop.security import parse_id
 from ocop.view_utils import perform
 from products.models import Dossier
+from programme.enums import RoundStage
 
 
 def _dossier(pk):

@@ -13,15 +13,17 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from evaluations import domain, programme
-from evaluations.enums import CouncilRole, RoundStage, SheetStatus
+from evaluations.enums import CouncilRole, SheetStatus
 from evaluations.forms import ConfirmForm, ConflictForm, CouncilMemberForm, DecisionForm, MeetingForm
-from evaluations.models import CouncilMember, RecognitionDecision, Result, Round, ScoreSheet
+from evaluations.models import CouncilMember, RecognitionDecision, Result, ScoreSheet
 from ocop import audit, rules
 from ocop.lib.collation import vi_order
 from ocop.security import parse_id
 from ocop.view_utils import add_errors, confirmation_page, confirmed, form_errors_as_messages, paginate, perform
 from products.enums import UNDER_CHECK_STATES, DossierStatus
 from products.models import Dossier
+from programme.enums import RoundStage
+from programme.models import Round
 
 RESULTS_PAGE_SIZE = 50
 RESULT_JSON = ("criterion_means", "failed_marks")  # a result's columns that lists never show

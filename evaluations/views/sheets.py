@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from evaluations import domain, scoring
-from evaluations.enums import RoundStage, SheetStatus
+from evaluations.enums import SheetStatus
 from evaluations.forms import ReasonForm
 from evaluations.models import ScoreSheet
 from ocop import rules
 from ocop.lib.collation import vi_order
 from ocop.security import parse_id
 from ocop.view_utils import SortedByIds, paginate, perform
+from programme.enums import RoundStage
 
 PAST_PAGE_SIZE = 50
 

@@ -8,13 +8,13 @@ import pytest
 from django.utils import timezone
 
 from evaluations import domain as evaluation_domain
-from evaluations.enums import RoundStage
 from evaluations.models import Result
 from funding.enums import BudgetKind, Payer
 from funding.models import BudgetLine
 from funding.policies import load_policy
 from products.enums import DossierStatus, RegistrationType
 from products.tests.factories import DossierFactory, ProducerFactory, ProgrammeYearFactory, RoundFactory
+from programme.enums import RoundStage
 
 
 @pytest.fixture

@@ -263,10 +263,10 @@ def _record(authority, commune, district_officer, year):
     from django.utils import timezone
 
     from evaluations import domain as evaluation_domain
-    from evaluations.enums import RoundStage
     from evaluations.models import Result
     from products.enums import DossierStatus
     from products.tests.factories import DossierFactory, ProducerFactory, RoundFactory
+    from programme.enums import RoundStage
 
     round_ = RoundFactory(
         year=year,

@@ -7,11 +7,12 @@ import itertools
 import pytest
 from django.utils import timezone
 
-from evaluations.enums import RoundStage
-from evaluations.models import Certificate, ProgrammeYear, Recognition, RecognitionDecision, Result
+from evaluations.models import Certificate, Recognition, RecognitionDecision, Result
 from ocop.tests.factories import CommuneFactory
 from products.enums import DossierStatus
 from products.tests.factories import CriteriaSetFactory, DossierFactory, ProducerFactory, ProductFactory, RoundFactory
+from programme.enums import RoundStage
+from programme.models import ProgrammeYear
 
 _sequence = itertools.count(1)
 

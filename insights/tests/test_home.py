@@ -29,8 +29,8 @@ def test_home_shows_each_role_its_work_in_vietnamese(client_for, persona, expect
 
 
 def test_home_shows_plan_targets_and_budget_to_district(client_for, district_officer, authority):
-    from evaluations.models import ProgrammeYear
     from funding.models import BudgetLine
+    from programme.models import ProgrammeYear
 
     year = ProgrammeYear.objects.create(authority=authority, year=2024, target_new_products=7, target_reevaluations=2)
     BudgetLine.objects.create(year=year, name="Tuyên truyền", amount=Decimal("200000000"))
@@ -40,8 +40,8 @@ def test_home_shows_plan_targets_and_budget_to_district(client_for, district_off
 
 
 def test_home_hides_budget_from_council_member(client_for, council_member, authority):
-    from evaluations.models import ProgrammeYear
     from funding.models import BudgetLine
+    from programme.models import ProgrammeYear
 
     year = ProgrammeYear.objects.create(authority=authority, year=2024, target_new_products=7)
     BudgetLine.objects.create(year=year, name="Tuyên truyền", amount=Decimal("200000000"))
@@ -51,10 +51,10 @@ def test_home_hides_budget_from_council_member(client_for, council_member, autho
 
 
 def test_home_counts_the_members_open_sheets(client_for, make_user, authority):
-    from evaluations.enums import RoundStage
     from evaluations.models import CouncilMember, ScoreSheet
     from ocop.enums import Role
     from products.tests.factories import CriteriaSetFactory, DossierFactory, RoundFactory
+    from programme.enums import RoundStage
 
     member = make_user(Role.COUNCIL_MEMBER, username="tv-home")
     round_ = RoundFactory(year__authority=authority, stage=RoundStage.SCORING)
@@ -76,11 +76,11 @@ def test_member_home_lists_a_bounded_number_of_sheets_and_says_how_many_more(
     client_for, make_user, authority, monkeypatch, django_assert_num_queries
 ):
     """A province council member holds thousands of sheets: the home lists the first few, the rest are counted."""
-    from evaluations.enums import RoundStage
     from evaluations.models import CouncilMember, ScoreSheet
     from insights import homes
     from ocop.enums import Role
     from products.tests.factories import CriteriaSetFactory, DossierFactory, RoundFactory
+    from programme.enums import RoundStage
 
     monkeypatch.setattr(homes, "HOME_SHEETS", 2)
     member = make_user(Role.COUNCIL_MEMBER, username="tv-many")
@@ -105,8 +105,9 @@ def test_member_home_lists_a_bounded_number_of_sheets_and_says_how_many_more(
 def test_home_shows_recognitions_against_the_plans_targets(client_for, district_officer, authority):
     import datetime
 
-    from evaluations.models import ProgrammeYear, Recognition, RecognitionDecision
+    from evaluations.models import Recognition, RecognitionDecision
     from products.tests.factories import DossierFactory, RoundFactory
+    from programme.models import ProgrammeYear
 
     year = ProgrammeYear.objects.create(
         authority=authority, year=timezone.localdate().year, target_new_products=7, target_reevaluations=2
@@ -215,8 +216,8 @@ def test_commune_home_lists_its_ocop_products_with_expiry(
 
 
 def test_commune_home_hides_the_district_budget(client_for, commune_official, authority):
-    from evaluations.models import ProgrammeYear
     from funding.models import BudgetLine
+    from programme.models import ProgrammeYear
 
     year = ProgrammeYear.objects.create(authority=authority, year=timezone.localdate().year, target_new_products=7)
     BudgetLine.objects.create(year=year, name="Tuyên truyền", amount=Decimal("200000000"))
@@ -251,10 +252,10 @@ def test_commune_home_query_count_does_not_grow(client_for, commune_official, co
 def test_council_home_lists_sheets_to_score_with_deadlines_and_what_is_done(client_for, make_user, authority):
     import datetime
 
-    from evaluations.enums import RoundStage
     from evaluations.models import CouncilMember, ScoreSheet
     from ocop.enums import Role
     from products.tests.factories import CriteriaSetFactory, DossierFactory, RoundFactory
+    from programme.enums import RoundStage
 
     member = make_user(Role.COUNCIL_MEMBER, username="tv1")
     other = make_user(Role.COUNCIL_MEMBER, username="tv2")

@@ -13,10 +13,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from evaluations.models import ProgrammeYear, Round
 from funding.models import BudgetLine
 from insights import reports
 from ocop import demo as ocop_demo
+from programme.models import ProgrammeYear, Round
 
 
 def pdf_text(content: bytes) -> str:

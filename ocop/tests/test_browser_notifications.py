@@ -6,12 +6,13 @@ import pytest
 from django.utils import timezone, translation
 
 from evaluations import reminders
-from evaluations.enums import CouncilRole, RoundStage
+from evaluations.enums import CouncilRole
 from evaluations.models import CouncilMember, ScoreSheet
 from ocop.enums import Role
 from ocop.models import Notification, NotificationChannel
 from products.enums import DossierStatus
 from products.tests.factories import CriteriaSetFactory, DossierFactory, ProducerFactory, RoundFactory
+from programme.enums import RoundStage
 
 VN = timezone.get_fixed_timezone(7 * 60)
 

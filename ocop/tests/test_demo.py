@@ -3,7 +3,6 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from evaluations.models import ProgrammeYear
 from funding.models import BudgetLine
 from ocop import rules
 from ocop.enums import Role
@@ -16,6 +15,7 @@ from ocop.models import (
     NotificationStatus,
     Profile,
 )
+from programme.models import ProgrammeYear
 
 
 def _counts():

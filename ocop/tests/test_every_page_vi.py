@@ -39,10 +39,11 @@ def _first(model, **filters):
 
 
 def _demo_objects():
-    from evaluations.models import Certificate, CriteriaSet, ProgrammeYear, Round, ScoreSheet
+    from evaluations.models import Certificate, ScoreSheet
     from funding.models import BudgetLine, Entitlement, SupportPolicy
     from ocop.models import Commune, Notification
     from products.models import Dossier, Producer, Product
+    from programme.models import CriteriaSet, ProgrammeYear, Round
 
     dossier = _first(Dossier, product__name="Bánh mật Thanh Lâm")
     sheet = _first(ScoreSheet, status="submitted") or _first(ScoreSheet)

@@ -70,11 +70,13 @@ def test_the_badge_counts_unread_rows_loaded_with_the_user(client_for, council_m
 @pytest.mark.django_db
 def test_generate_synthetic_is_deterministic_and_valid(tmp_path, settings):
     from evaluations import scoring
-    from evaluations.enums import RoundStage, SheetStatus
-    from evaluations.models import Certificate, Recognition, Result, Round, ScoreSheet
+    from evaluations.enums import SheetStatus
+    from evaluations.models import Certificate, Recognition, Result, ScoreSheet
     from products import checklist
     from products.enums import DossierStatus
     from products.models import Document, Dossier, Product
+    from programme.enums import RoundStage
+    from programme.models import Round
 
     settings.MEDIA_ROOT = str(tmp_path)
     call_command("generate_synthetic", communes=4, products=60, seed=3, today=datetime.date(2026, 11, 30))

@@ -44,22 +44,22 @@ def _submitted_dossier():
 
 
 def _round():
-    from evaluations.enums import RoundStage
-    from evaluations.models import Round
+    from programme.enums import RoundStage
+    from programme.models import Round
 
     return Round.objects.filter(stage=RoundStage.APPROVED).order_by("pk").first()
 
 
 def _scoring_round():
-    from evaluations.enums import RoundStage
-    from evaluations.models import Round
+    from programme.enums import RoundStage
+    from programme.models import Round
 
     return Round.objects.filter(stage=RoundStage.SCORING).order_by("pk").first()
 
 
 def _sheet():
-    from evaluations.enums import RoundStage
     from evaluations.models import ScoreSheet
+    from programme.enums import RoundStage
 
     return (
         ScoreSheet.objects.select_related("dossier__commune")
@@ -147,8 +147,8 @@ def _objects():
         return _pk(_scoring_round(), None)
 
     def open_round():
-        from evaluations.enums import RoundStage
-        from evaluations.models import Round
+        from programme.enums import RoundStage
+        from programme.models import Round
 
         return _pk(Round.objects.filter(stage=RoundStage.OPEN).order_by("pk").first(), None)
 
@@ -162,7 +162,7 @@ def _objects():
         return _pk(r.dossier, r.dossier.commune.slug)
 
     def criteria_set():
-        from evaluations.models import CriteriaSet
+        from programme.models import CriteriaSet
 
         return _pk(CriteriaSet.objects.order_by("pk").first(), None)
 
@@ -188,7 +188,7 @@ def _objects():
         return _pk(_outbox_row(), None)
 
     def year():
-        from evaluations.models import ProgrammeYear
+        from programme.models import ProgrammeYear
 
         return _pk(ProgrammeYear.objects.get(year=2024), None)
 

@@ -4,9 +4,9 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from evaluations.models import CriteriaSet, ProgrammeYear, Round
 from ocop.tests.factories import AuthorityFactory, CommuneFactory
 from products.models import Dossier, Producer, Product
+from programme.models import CriteriaSet, ProgrammeYear, Round
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

@@ -216,7 +216,8 @@ def test_a_dropped_upload_offers_retry_and_keeps_what_was_typed(demo_data, live_
 
 
 def _list_pages():
-    from evaluations.models import Certificate, Round
+    from evaluations.models import Certificate
+    from programme.models import Round
 
     round_ = Round.objects.filter(decision__isnull=False).order_by("pk").first()
     accepted = Dossier.objects.filter(status="accepted", round=round_).order_by("pk").first()

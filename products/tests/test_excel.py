@@ -15,13 +15,13 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
-from evaluations.catalogue import sync_catalogue
-from evaluations.models import CriteriaSet, ProgrammeYear, Round
 from ocop.lib.text import unaccent
 from ocop.models import AuditEntry
 from products import excel
 from products.enums import DossierStatus, Gender, ProducerKind, RegistrationType
 from products.models import Dossier, Producer, Product, phone_validator, registration_number_validator
+from programme.catalogue import sync_catalogue
+from programme.models import CriteriaSet, ProgrammeYear, Round
 
 XLSX = excel.XLSX_CONTENT_TYPE
 

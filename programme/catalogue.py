@@ -1,7 +1,7 @@
 """The catalogue of criteria sets: kept in step with the YAML files in evaluations/criteria/."""
 
-from evaluations.criteria import sync
-from evaluations.models import CriteriaSet
+from programme.criteria import sync
+from programme.models import CriteriaSet
 
 
 def sync_catalogue() -> int:

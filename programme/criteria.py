@@ -217,7 +217,7 @@ def load_all(directory: Path = CRITERIA_DIR) -> list[LoadedSet]:
 def sync(directory: Path = CRITERIA_DIR) -> dict:
     """Bring the database in line with the files. A set whose sheet changed after it was used for scoring gets a
     new version; otherwise the latest version is updated in place. Idempotent."""
-    from evaluations.models import CriteriaSet
+    from programme.models import CriteriaSet
 
     counts = {"created": 0, "updated": 0, "unchanged": 0, "new_versions": 0}
     for loaded in load_all(directory):

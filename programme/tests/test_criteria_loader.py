@@ -8,10 +8,11 @@ import yaml
 from django.utils import timezone
 from django.utils.translation import override
 
-from evaluations.criteria import CRITERIA_DIR, CriteriaError, load_all, load_file, sync, validate
-from evaluations.models import CouncilMember, CriteriaSet, ScoreSheet
+from evaluations.models import CouncilMember, ScoreSheet
 from ocop.tests.factories import UserFactory
 from products.tests.factories import DossierFactory
+from programme.criteria import CRITERIA_DIR, CriteriaError, load_all, load_file, sync, validate
+from programme.models import CriteriaSet
 
 SET_06 = "06-che-bien-tu-gao-ngu-coc.yaml"
 SET_01 = "01-rau-cu-qua-hat-tuoi.yaml"

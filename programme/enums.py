@@ -1,0 +1,13 @@
+"""Choices of the programme layer: the stages of a round."""
+
+from django.db import models
+from django.utils.translation import pgettext_lazy
+
+
+class RoundStage(models.TextChoices):
+    """Explicit steps of a round; "open" reads as "checking" once the commune deadline has passed."""
+
+    OPEN = "open", pgettext_lazy("round", "Open for dossiers")
+    SCORING = "scoring", pgettext_lazy("round", "Scoring")
+    APPROVED = "approved", pgettext_lazy("round", "Results approved")
+    CLOSED = "closed", pgettext_lazy("round", "Closed")

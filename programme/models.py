@@ -1,0 +1,276 @@
+"""The programme layer: the plan and the rules every later step reads.
+
+A programme year with its targets, its rounds and their calendar, the criteria sets a council scores on, and the legal
+regimes (which authority level recognises what, and how numbers and codes are written) with their validity windows.
+Products are filed *into* a round and scored *on* a criteria set *under* a regime, so this app sits below ``products``.
+The tables kept the names they had in ``evaluations`` (``db_table``), so moving the models lost no row.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ocop.enums import AuthorityLevel
+from ocop.models import Authority
+from programme.enums import RoundStage
+
+
+def default_ceremony(year: int) -> datetime.date:
+    """Decision 21: the certificates are handed out by 15/12 of the programme year."""
+    return datetime.date(year, 12, 15)
+
+
+class ProgrammeYear(models.Model):
+    """A year's OCOP plan: what the authority set out to achieve (e.g. Lục Nam 2024), its budget and ceremony.
+
+    Editable until it is closed; closing is one-way (``evaluations.programme.close_year``)."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="years")
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2018), MaxValueValidator(2100)])
+    plan_reference = models.CharField(
+        _("plan reference"), max_length=200, blank=True, help_text=_("Number and date of the year's plan.")
+    )
+    target_new_products = models.PositiveSmallIntegerField(_("target: new products at 3★ or more"), default=0)
+    target_reevaluations = models.PositiveSmallIntegerField(_("target: re-evaluations"), default=0)
+    budget = models.DecimalField(
+        _("programme budget (VND)"),
+        max_digits=15,
+        decimal_places=0,
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text=_("Money for the year's programme work (propaganda, study tours, council and secretariat)."),
+    )
+    ceremony_by = models.DateField(_("ceremony by"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        db_table = "evaluations_programmeyear"  # the table kept its name when the model moved from evaluations
+        verbose_name = _("programme year")
+        verbose_name_plural = _("programme years")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "year"], name="programme_year_unique_per_authority"),
+        ]
+
+    def __str__(self):
+        return _("OCOP programme %(year)s") % {"year": self.year}
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    # Fields the year's form edits and the audit trail records.
+    EDITABLE_FIELDS = ("plan_reference", "target_new_products", "target_reevaluations", "budget", "ceremony_by")
+
+
+class CommuneTarget(models.Model):
+    """A year's targets for one commune (optional: the plan may set them for the authority only)."""
+
+    year = models.ForeignKey(ProgrammeYear, on_delete=models.CASCADE, related_name="commune_targets")
+    commune = models.ForeignKey("ocop.Commune", on_delete=models.PROTECT, related_name="targets")
+    new_products = models.PositiveSmallIntegerField(_("new products at 3★ or more"), default=0)
+    reevaluations = models.PositiveSmallIntegerField(_("re-evaluations"), default=0)
+
+    class Meta:
+        db_table = "evaluations_communetarget"  # the table kept its name when the model moved from evaluations
+        verbose_name = _("commune target")
+        verbose_name_plural = _("commune targets")
+        ordering = ["year", "commune__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "commune"], name="commune_target_once_per_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.year.year} {self.commune}"
+
+
+class CriteriaSet(models.Model):
+    """One of the 26 criteria sheets of Decision 148 ("bộ sản phẩm"), versioned (decision 3).
+
+    ``sheet`` holds parts → sections → criteria → options as loaded and validated by ``programme.criteria``.
+    A version that has scores is never edited in place: a changed file makes a new version.
+    """
+
+    code = models.CharField(_("code"), max_length=4)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    name = models.CharField(_("name"), max_length=200)
+    industry = models.CharField(_("industry"), max_length=200)
+    group = models.CharField(_("product group"), max_length=200)
+    legal_basis = models.CharField(_("legal basis"), max_length=200)
+    verified = models.BooleanField(_("verified in the source"), default=True)
+    notes = models.JSONField(_("notes"), default=list, blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    sheet = models.JSONField(_("criteria sheet"), default=list, blank=True)
+    checksum = models.CharField(max_length=64, blank=True)
+    loaded_at = models.DateTimeField(_("loaded"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked against the official text by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("checked on"), null=True, blank=True)
+
+    class Meta:
+        db_table = "evaluations_criteriaset"  # the table kept its name when the model moved from evaluations
+        verbose_name = _("criteria set")
+        verbose_name_plural = _("criteria sets")
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="criteria_set_unique_code_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.code}. {self.name}"
+
+    @property
+    def usable(self) -> bool:
+        """A round may use the set: verified in the source, or checked by staff (decision 12)."""
+        return self.verified or self.confirmed_at is not None
+
+    def has_scores(self) -> bool:
+        return self.sheets.exclude(choices={}).exists()
+
+    def criteria(self):
+        """Every criterion in sheet order, with its part and section codes."""
+        for part in self.sheet:
+            for section in part["sections"]:
+                for criterion in section["criteria"]:
+                    yield part, section, criterion
+
+    @property
+    def max_total(self) -> int:
+        return sum(part["max_points"] for part in self.sheet)
+
+
+# Decision 21: the 2024 plan's rounds, (commune deadline, scoring deadline) as (month, day); later rounds repeat the
+# last one's dates until the office changes them.
+DEFAULT_ROUND_DATES = [((6, 10), (6, 15)), ((10, 10), (10, 15))]
+
+
+def default_round_dates(year: int, number: int) -> tuple[datetime.date, datetime.date]:
+    (cm, cd), (sm, sd) = DEFAULT_ROUND_DATES[min(number, len(DEFAULT_ROUND_DATES)) - 1]
+    return datetime.date(year, cm, cd), datetime.date(year, sm, sd)
+
+
+def criteria_json(path: str = "") -> list[str]:
+    """The criteria set's JSON columns under ``path`` (e.g. ``"product__criteria_set"``), for ``defer()``: lists
+    that show a set's code or name never need its sheet, and decoding a sheet costs more than the rest of the row."""
+    prefix = f"{path}__" if path else ""
+    return [f"{prefix}{name}" for name in ("sheet", "notes", "warnings")]
+
+
+class Round(models.Model):
+    """An evaluation round of a programme year, with the commune and scoring deadlines (decision 21)."""
+
+    year = models.ForeignKey(ProgrammeYear, on_delete=models.PROTECT, related_name="rounds")
+    number = models.PositiveSmallIntegerField(_("number"))
+    commune_deadline = models.DateField(
+        _("commune deadline"), help_text=_("Dossiers must be submitted by 23:59 of this day.")
+    )
+    district_deadline = models.DateField(
+        _("scoring deadline"), help_text=_("Council members submit their sheets by 23:59 of this day.")
+    )
+    stage = models.CharField(_("stage"), max_length=20, choices=RoundStage.choices, default=RoundStage.OPEN)
+    scoring_started_at = models.DateTimeField(_("scoring started"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("results approved"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    meeting_date = models.DateField(_("council meeting"), null=True, blank=True)
+    meeting_place = models.CharField(_("meeting place"), max_length=200, blank=True)
+
+    class Meta:
+        db_table = "evaluations_round"  # the table kept its name when the model moved from evaluations
+        verbose_name = _("evaluation round")
+        verbose_name_plural = _("evaluation rounds")
+        ordering = ["-year__year", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="round_unique_number_per_year"),
+        ]
+
+    def __str__(self):
+        return _("Round %(number)s/%(year)s") % {"number": self.number, "year": self.year.year}
+
+    @property
+    def authority(self):
+        return self.year.authority
+
+    def stage_label(self, today=None) -> str:
+        """The stage as people read it: an open round whose commune deadline passed is being checked."""
+        today = today or timezone.localdate()
+        if self.stage == RoundStage.OPEN and today > self.commune_deadline:
+            return str(_("Checking dossiers"))
+        return self.get_stage_display()
+
+    def scoring_closed(self, now=None) -> bool:
+        """After 23:59 of the district deadline (Asia/Ho_Chi_Minh), members can no longer submit."""
+        return timezone.localdate(now or timezone.now()) > self.district_deadline
+
+
+class RegimeQuerySet(models.QuerySet):
+    def on(self, day: datetime.date, level: str | None = None):
+        """The regimes in force on ``day`` (inclusive window), newest first; of one authority level if given."""
+        rows = self.filter(valid_from__lte=day).filter(models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day))
+        if level:
+            rows = rows.filter(level=level)
+        return rows.order_by("-valid_from")
+
+
+class Regime(models.Model):
+    """A legal regime of the programme as data (decisions.md 1-2c): who recognises what, how forwarding works and how
+    numbers and codes are written, valid for a window of dates. A new regime (e.g. Decision 26/2026) is a new row.
+
+    The authority's settings page starts from the regime of its level (``Authority.regime_defaults``); a dossier's
+    rules follow its filing date (``programme.regimes.regime_for``)."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    legal_basis = models.CharField(_("legal basis"), max_length=200)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    level = models.CharField(_("level"), max_length=20, choices=AuthorityLevel.choices)
+    max_recognised_star = models.PositiveSmallIntegerField(
+        _("highest star this authority recognises"), validators=[MinValueValidator(3), MaxValueValidator(5)]
+    )
+    province_threshold = models.DecimalField(
+        _("score forwarded to the province"), max_digits=5, decimal_places=2, default=Decimal("70")
+    )
+    ministry_threshold = models.DecimalField(
+        _("score forwarded to the ministry"), max_digits=5, decimal_places=2, default=Decimal("90")
+    )
+    certificate_number_format = models.CharField(
+        _("certificate number format"), max_length=100, default="{seq:03d}/GCN-{authority}-{year}"
+    )
+    product_code_format = models.CharField(_("product code format"), max_length=100)
+    criteria_legal_basis = models.CharField(
+        _("criteria sets' legal basis"),
+        max_length=200,
+        help_text=_("The criteria sets this regime scores on are those of this legal basis."),
+    )
+
+    objects = RegimeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("legal regime")
+        verbose_name_plural = _("legal regimes")
+        ordering = ["valid_from"]
+
+    def __str__(self):
+        return self.name
+
+    def covers(self, day: datetime.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    # The settings a regime gives an authority of its level (``Authority.regime_defaults``).
+    AUTHORITY_FIELDS = ("max_recognised_star", "product_code_format")

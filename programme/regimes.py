@@ -1,0 +1,84 @@
+"""Which rules apply: the legal regimes as rows of ``Regime`` (decisions.md 1-2c).
+
+A regime has a validity window; the one that applies to a dossier follows its filing date (decision 2b), and an
+authority that changes level starts from the regime of that level. Adding a regime (Decision 26/2026) adds a row to
+``KNOWN`` (and a data migration), not a code path.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from ocop.enums import AuthorityLevel
+from ocop.models import DISTRICT_PRODUCT_CODE, PROVINCE_PRODUCT_CODE
+from programme.models import Regime
+
+CERTIFICATE_NUMBER = "{seq:03d}/GCN-{authority}-{year}"
+
+# The regimes this programme knows, as data (the same rows as migration ``programme/0002_regimes``).
+KNOWN = [
+    {
+        "code": "qd148-2023",
+        "name": "Quyết định 148/QĐ-TTg, cấp huyện",
+        "legal_basis": "Quyết định 148/QĐ-TTg ngày 24/02/2023",
+        "valid_from": datetime.date(2023, 2, 24),
+        "valid_to": datetime.date(2025, 7, 5),
+        "level": AuthorityLevel.DISTRICT,
+        "max_recognised_star": 3,
+        "province_threshold": Decimal("70"),
+        "ministry_threshold": Decimal("90"),
+        "certificate_number_format": CERTIFICATE_NUMBER,
+        "product_code_format": DISTRICT_PRODUCT_CODE,
+        "criteria_legal_basis": "148/QĐ-TTg ngày 24/02/2023",
+    },
+    {
+        "code": "qd1489-2025",
+        "name": "Quyết định 1489/QĐ-TTg, cấp tỉnh",
+        "legal_basis": "Quyết định 1489/QĐ-TTg ngày 06/07/2025",
+        "valid_from": datetime.date(2025, 7, 6),
+        "valid_to": None,
+        "level": AuthorityLevel.PROVINCE,
+        "max_recognised_star": 4,
+        "province_threshold": Decimal("70"),
+        "ministry_threshold": Decimal("90"),
+        "certificate_number_format": CERTIFICATE_NUMBER,
+        "product_code_format": PROVINCE_PRODUCT_CODE,
+        "criteria_legal_basis": "148/QĐ-TTg ngày 24/02/2023",
+    },
+]
+
+
+@transaction.atomic
+def ensure_regimes() -> int:
+    """Create the known regimes that are missing (idempotent; rows the office corrected are left alone)."""
+    created = 0
+    for row in KNOWN:
+        _regime, was_created = Regime.objects.get_or_create(code=row["code"], defaults=row)
+        created += was_created
+    return created
+
+
+def regime_on(day: datetime.date, level: str | None = None) -> Regime | None:
+    """The regime in force on ``day`` (of one level if given); for a level whose regimes all ended, the latest."""
+    if not Regime.objects.exists():
+        ensure_regimes()
+    found = Regime.objects.on(day, level).first()
+    if found is None and level:
+        found = Regime.objects.filter(level=level).order_by("-valid_from").first()
+    return found
+
+
+def regime_for(dossier, on: datetime.date | None = None) -> Regime | None:
+    """The rules that apply to a dossier: the regime of its authority's level in force on its filing date (or
+    ``on``; today for a dossier not yet filed)."""
+    filed = dossier.submitted_at
+    day = on or (timezone.localdate(filed) if filed else timezone.localdate())
+    return regime_on(day, dossier.round.year.authority.level)
+
+
+def authority_defaults(authority, level: str) -> dict | None:
+    """The settings an authority moving to ``level`` takes from today's regime of that level."""
+    regime = regime_on(timezone.localdate(), level)
+    return {name: getattr(regime, name) for name in Regime.AUTHORITY_FIELDS} if regime else None
