@@ -1,4 +1,4 @@
-"""Who is reminded of what, and when (decisions.md 21-22). The hourly scan and the "dossier returned" notice.
+"""Who is reminded of what, and when (decisions.md 21-22). The hourly scan.
 
 A reminder for an offset (e.g. "3 days before") is due from the start of that day until the next, smaller offset
 takes over, so a scan that did not run on the day itself still sends it the next hour it runs, and a deadline
@@ -9,7 +9,7 @@ naming the event, the deadline, the offset and the person::
     scoring-deadline:{round}:{deadline}:{days}:{user}
     certificate-expiry:{certificate}:{days}:{user}
     ceremony:{programme year}:{ceremony date}:{days}:{user}
-    dossier-returned:{dossier}:{submission number}:{user}
+    dossier-returned:{dossier}:{submission number}:{user}   (products.notifications)
 
 so scanning the same hour twice, or two scans at once, create nothing new; a moved deadline is a new event.
 Deadlines are dates in Asia/Ho_Chi_Minh meaning "until 23:59 of that day": on the day itself the last offset
@@ -19,18 +19,20 @@ still applies. Reminders found at night are due at 07:00 (``SEND_FROM``), when p
 import datetime
 from collections import defaultdict
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluations.enums import RoundStage, SheetStatus
-from evaluations.models import ProgrammeYear, ScoreSheet
+from evaluations.enums import SheetStatus
+from evaluations.models import ScoreSheet
 from ocop.enums import Role
 from ocop.models import NotificationKind
 from ocop.notify import notify
+from ocop.recipients import active_users, commune_officials
+from programme.enums import RoundStage
+from programme.models import ProgrammeYear
 
 # Days before the deadline at which each reminder is sent (decision 22).
 OFFSETS = {
@@ -61,21 +63,8 @@ def _due(now: datetime.datetime) -> datetime.datetime:
 
 
 # ---------------------------------------------------------------------------------------------------- recipients
-def _users(**filters):
-    return get_user_model().objects.filter(is_active=True, **filters).distinct().order_by("pk")
-
-
 def _with_roles(*roles):
-    return list(_users(groups__name__in=[role.value for role in roles]))
-
-
-def _commune_officials(commune_ids) -> dict[int, list]:
-    officials = defaultdict(list)
-    for user in _users(groups__name=Role.COMMUNE_OFFICIAL.value, profile__commune_id__in=set(commune_ids)).annotate(
-        commune_id=F("profile__commune_id")
-    ):
-        officials[user.commune_id].append(user)
-    return officials
+    return list(active_users(groups__name__in=[role.value for role in roles]))
 
 
 # ---------------------------------------------------------------------------------------------------- the scan
@@ -112,7 +101,7 @@ def _commune_deadlines(today, now, due_at) -> int:
     groups = defaultdict(list)
     for dossier in dossiers:
         groups[(dossier.round, dossier.commune, dossier.deadline)].append(dossier)
-    officials = _commune_officials(commune.pk for _round, commune, _deadline in groups)
+    officials = commune_officials(commune.pk for _round, commune, _deadline in groups)
     created = 0
     for (round_, commune, deadline), items in groups.items():
         days = offset_for((deadline - today).days, OFFSETS[kind])
@@ -154,10 +143,10 @@ def _scoring_deadlines(today, now, due_at) -> int:
     counts = {(row["dossier__round_id"], row["member__user_id"]): row["n"] for row in rows}
     if not counts:
         return 0
-    from evaluations.models import Round
+    from programme.models import Round
 
     rounds = Round.objects.select_related("year").in_bulk({round_id for round_id, _user in counts})
-    users = _users(pk__in={user_id for _round, user_id in counts}).in_bulk()
+    users = active_users(pk__in={user_id for _round, user_id in counts}).in_bulk()
     created = 0
     for (round_id, user_id), count in sorted(counts.items()):
         round_ = rounds[round_id]
@@ -196,7 +185,7 @@ def _certificate_expiry(today, now, due_at) -> int:
     if not certificates:
         return 0
     district = _with_roles(Role.DISTRICT_OFFICE)
-    officials = _commune_officials(c.product.commune_id for c in certificates)
+    officials = commune_officials(c.product.commune_id for c in certificates)
     created = 0
     for certificate in certificates:
         days = offset_for((certificate.valid_until - today).days, OFFSETS[kind])
@@ -246,29 +235,6 @@ def _ceremony(today, now, due_at) -> int:
 
 
 # ---------------------------------------------------------------------------------------------------- events
-def notify_dossier_returned(dossier, *, now=None) -> int:
-    """Tell the officials of the dossier's commune, at once, that the district returned it for supplement.
-
-    Called by ``products.domain.return_dossier`` inside its transaction (after its audit row)."""
-    now = now or timezone.now()
-    kind = NotificationKind.DOSSIER_RETURNED
-    comments = dossier.comments.filter(submission_number=dossier.submission_count).order_by("pk")
-    comments = list(comments.values_list("text", flat=True))
-    context = {
-        "product": dossier.product.name,
-        "commune": dossier.commune.name,
-        "round_number": dossier.round.number,
-        "year": dossier.round.year.year,
-        "comments": comments[:20],
-        "url": reverse("products:dossier_detail", args=[dossier.pk]),
-    }
-    created = 0
-    for user in _commune_officials([dossier.commune_id]).get(dossier.commune_id, []):
-        key = f"{kind}:{dossier.pk}:{dossier.submission_count}:{user.pk}"
-        created += len(notify(user, kind, dossier, key, due_at=now, context=context, now=now))
-    return created
-
-
 # ---------------------------------------------------------------------------------------------------- demo
 def seed_notifications(now=None) -> dict:
     """For the demo (call from ``ocop.demo.seed_all`` after the scoring data): the scan as of now, then the sending

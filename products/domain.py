@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from ocop import audit, rules
 from ocop.lib.text import unaccent
 from ocop.security import clean_file_name
-from products import checklist, hooks
+from products import checklist, hooks, notifications
 from products.enums import (
     EDITABLE_STATES,
     UNDER_CHECK_STATES,
@@ -302,9 +302,8 @@ def return_dossier(dossier, *, by, comments: list[tuple[str, str]], now=None) ->
     dossier.save(update_fields=["status", "updated_at"])
     note = "\n".join(f"{checklist.BY_CODE[i].label if i else _('Whole dossier')}: {t}" for i, t in comments)
     audit.record(dossier, "dossier.returned", by=by, changes={"status": [old, dossier.status]}, note=note, at=now)
-    from evaluations.reminders import notify_dossier_returned  # outbox rows commit (or roll back) with the return
-
-    notify_dossier_returned(dossier, now=now)
+    # outbox rows commit (or roll back) with the return
+    notifications.notify_dossier_returned(dossier, now=now)
     return True
 
 

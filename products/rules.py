@@ -64,9 +64,8 @@ def _assigned_member(user, obj) -> bool:
     """A council member assigned to score the dossier reads it (and its documents)."""
     if obj is None or not has_role(user, Role.COUNCIL_MEMBER):
         return False
-    from evaluations.models import ScoreSheet
-
-    return ScoreSheet.objects.filter(dossier=obj, member__user=user).exists()
+    # ``sheets`` is the score sheets' reverse relation (``evaluations`` sits above and is not imported here).
+    return obj.sheets.filter(member__user=user).exists()
 
 
 @rule("dossier.view")
