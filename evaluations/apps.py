@@ -10,7 +10,6 @@ class EvaluationsConfig(AppConfig):
         from evaluations import domain, rules  # noqa: F401 - registers rules and audit labels
         from ocop import demo, notify
 
-        demo.register_step("year", "evaluations.demo.seed_plan_2024", order=10)
         demo.register_step("scoring", "evaluations.demo.seed_scoring", order=30)
         demo.register_step("notifications", "evaluations.demo.seed_reminders", order=90)
         notify.register_deadline_scanner("evaluations.reminders.scan")

@@ -37,7 +37,6 @@ The stories:
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
@@ -46,23 +45,23 @@ from django.db.models import Count
 from django.utils import timezone
 
 from evaluations import certificates, domain
-from evaluations.enums import CouncilRole, RoundStage, SheetStatus
+from evaluations.enums import CouncilRole, SheetStatus
 from evaluations.models import (
     Certificate,
     ConflictOfInterest,
     CouncilMember,
-    ProgrammeYear,
     Recognition,
     RecognitionDecision,
     Result,
-    Round,
     ScoreSheet,
     SheetRevision,
 )
 from ocop.models import Authority
-from products.demo import current_round_numbers
 from products.enums import DossierStatus
 from products.models import Dossier, Producer
+from programme.demo import current_round_numbers
+from programme.enums import RoundStage
+from programme.models import Round
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 SECRETARIAT = "thuky"
@@ -531,28 +530,6 @@ def _summary(round_: Round) -> dict:
             for r in results
         },
     }
-
-
-def seed_plan_2024(authority: Authority) -> ProgrammeYear:
-    """The 2024 plan's targets (a step of ``ocop.demo.seed_all``; ``funding.demo`` adds its budget)."""
-    year, _ = ProgrammeYear.objects.update_or_create(
-        authority=authority,
-        year=2024,
-        defaults={
-            "plan_reference": (
-                "Kế hoạch triển khai Chương trình OCOP tỉnh Bắc Giang năm 2024 (mô phỏng chế độ cấp tỉnh theo "
-                "Quyết định 1489/QĐ-TTg, trên dữ liệu của huyện Lục Nam)"
-                if authority.is_province
-                else "Kế hoạch triển khai Chương trình OCOP huyện Lục Nam năm 2024 "
-                "(căn cứ Kế hoạch số 14/KH-UBND ngày 06/02/2024 của UBND tỉnh Bắc Giang)"
-            ),
-            "target_new_products": 7,
-            "target_reevaluations": 2,
-            "budget": Decimal("200000000"),
-            "ceremony_by": datetime.date(2024, 12, 15),
-        },
-    )
-    return year
 
 
 def seed_reminders(authority: Authority) -> dict:

@@ -34,12 +34,13 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from evaluations.models import ProgrammeYear, RecognitionDecision
+from evaluations.models import RecognitionDecision
 from funding import domain
 from funding.enums import BudgetKind, EntitlementStatus, Payer
 from funding.models import BudgetLine, Entitlement, Expense
 from funding.policies import load_policy
 from ocop.models import Authority
+from programme.models import ProgrammeYear
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 FINANCE = "taichinh"
@@ -204,16 +205,19 @@ def seed_uncovered(authority: Authority):
     """This year's extra round with one product recognised after NQ 67 ended (see the module's docstring)."""
     from evaluations import demo as evaluation_demo
     from evaluations import domain as evaluation_domain
-    from evaluations.enums import RoundStage, SheetStatus
-    from evaluations.models import Round, ScoreSheet
+    from evaluations.enums import SheetStatus
+    from evaluations.models import ScoreSheet
     from products import demo as product_demo
+    from programme import demo as programme_demo
+    from programme.enums import RoundStage
+    from programme.models import Round
 
     today = timezone.localdate()
     decided = today - datetime.timedelta(days=60)
     if decided.year < 2026:
         return None
     year = ProgrammeYear.objects.get(authority=authority, year=today.year)
-    number = product_demo.current_round_numbers(today)[1] + 1
+    number = programme_demo.current_round_numbers(today)[1] + 1
     commune_deadline = decided - datetime.timedelta(days=25)
     round_, _ = Round.objects.get_or_create(
         year=year,

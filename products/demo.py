@@ -39,14 +39,15 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from evaluations.catalogue import sync_catalogue
-from evaluations.models import CriteriaSet, ProgrammeYear, Round
 from ocop.lib.text import unaccent
 from ocop.models import Authority, Commune
 from products import checklist, domain
 from products.enums import UNDER_CHECK_STATES, DossierStatus, Gender, ProducerKind
 from products.enums import RegistrationType as Reg
 from products.models import Document, Dossier, ItemComment, Producer, Product
+from programme import demo as programme_demo
+from programme.catalogue import sync_catalogue
+from programme.models import CriteriaSet, Round
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 CHECKER = "thuky"  # Tổ giúp việc Hội đồng OCOP: checks dossiers for the district
@@ -542,69 +543,6 @@ def _stem(item: str, key: str) -> str:
     return f"{item.replace('_', '-')}-{key}"  # e.g. phieu-dang-ky-banh-mat
 
 
-# ---------------------------------------------------------------------------------------------------- rounds
-def current_round_numbers(today: datetime.date | None = None) -> tuple[int, int]:
-    """Numbers of this year's (scoring, open) demo rounds: 1 and 2, or 3 and 4 if the clock says 2024."""
-    today = today or timezone.localdate()
-    return (1, 2) if today.year != 2024 else (3, 4)
-
-
-def seed_rounds(authority: Authority) -> dict:
-    """2024 rounds 1 and 2 from the plan, and two rounds this year: one whose commune deadline passed 10 days ago and
-    whose council deadline is 10 days ahead (``evaluations.demo`` puts it in scoring), and one open for dossiers with
-    its commune deadline three weeks ahead."""
-    year_2024 = ProgrammeYear.objects.filter(authority=authority, year=2024).first()
-    if year_2024 is None:
-        from evaluations.demo import seed_plan_2024  # local import: evaluations.demo imports this module
-
-        year_2024 = seed_plan_2024(authority)
-    # Plan §II.7: communes before 10/6 and 10/10 (printed "10/10/204"), district before 15/6 and 15/10.
-    round_1, _ = Round.objects.update_or_create(
-        year=year_2024,
-        number=1,
-        defaults={"commune_deadline": datetime.date(2024, 6, 10), "district_deadline": datetime.date(2024, 6, 15)},
-    )
-    Round.objects.update_or_create(
-        year=year_2024,
-        number=2,
-        defaults={"commune_deadline": datetime.date(2024, 10, 10), "district_deadline": datetime.date(2024, 10, 15)},
-    )
-    today = timezone.localdate()
-    current_year, _ = ProgrammeYear.objects.get_or_create(
-        authority=authority,
-        year=today.year,
-        defaults={
-            "plan_reference": f"Kế hoạch triển khai Chương trình OCOP {authority.short_name} năm {today.year} "
-            "(dữ liệu minh họa, chỉ tiêu chép từ năm 2024)",
-            "target_new_products": year_2024.target_new_products,
-            "target_reevaluations": year_2024.target_reevaluations,
-            "budget": year_2024.budget,
-            "ceremony_by": max(datetime.date(today.year, 12, 15), today + datetime.timedelta(days=40)),
-        },
-    )
-    # Dates are computed at seed time so the rounds stay where the demo needs them; re-running refreshes them. If the
-    # clock says 2024, use extra rounds (the plan allows them) rather than move the rounds of 2024.
-    scoring_number, open_number = current_round_numbers(today)
-    scoring, _ = Round.objects.update_or_create(
-        year=current_year,
-        number=scoring_number,
-        defaults={
-            "commune_deadline": today - datetime.timedelta(days=10),
-            # Three days left: the members who have not submitted see the scoring-deadline reminder.
-            "district_deadline": today + datetime.timedelta(days=3),
-        },
-    )
-    current, _ = Round.objects.update_or_create(
-        year=current_year,
-        number=open_number,
-        defaults={
-            "commune_deadline": today + datetime.timedelta(days=21),
-            "district_deadline": today + datetime.timedelta(days=26),
-        },
-    )
-    return {"2024": round_1, "scoring": scoring, "current": current}
-
-
 # ---------------------------------------------------------------------------------------------------- steps
 def _user(username):
     return get_user_model().objects.get(username=username)
@@ -749,7 +687,7 @@ def seed_products(authority: Authority) -> dict:
     """Load the producers, products and dossiers of Appendix 1 and the two invented ones (idempotent).
     Returns row counts."""
     criteria_sets = sync_catalogue()
-    rounds = seed_rounds(authority)
+    rounds = programme_demo.seed_rounds(authority)
     checker = _user(CHECKER)
     created = {"producers": 0, "products": 0, "dossiers": 0}
     documents_before = Document.objects.filter(dossier__commune__authority=authority).count()

@@ -5,23 +5,23 @@ import pytest
 from django.utils import timezone
 
 from evaluations import demo
-from evaluations.enums import CouncilRole, RoundStage, SheetStatus
+from evaluations.enums import CouncilRole, SheetStatus
 from evaluations.models import (
     ConflictOfInterest,
     CouncilMember,
-    CriteriaSet,
     Recognition,
     RecognitionDecision,
     Result,
-    Round,
     ScoreSheet,
     SheetRevision,
 )
 from ocop import demo as ocop_demo
 from ocop.models import AuditEntry
-from products.demo import current_round_numbers
 from products.enums import DossierStatus
 from products.models import Dossier
+from programme.demo import current_round_numbers
+from programme.enums import RoundStage
+from programme.models import CriteriaSet, Round
 
 MODELS = [
     Round,

@@ -4,12 +4,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from evaluations.models import CriteriaSet, ProgrammeYear, Round
 from ocop import demo as ocop_demo
 from ocop.models import AuditEntry
 from products import demo, domain
 from products.enums import DossierStatus, Gender, RegistrationType
 from products.models import Document, Dossier, ItemComment, Producer, Product
+from programme import demo as programme_demo
+from programme.models import CriteriaSet, ProgrammeYear, Round
 
 APPENDIX_1 = {
     # product: (producer, commune slug, registration type)
@@ -130,7 +131,7 @@ def test_rounds(seeded):
     today = timezone.localdate()
     current_year = ProgrammeYear.objects.get(year=today.year)
     assert (current_year.target_new_products, current_year.target_reevaluations) == (7, 2)
-    scoring_number, open_number = demo.current_round_numbers(today)
+    scoring_number, open_number = programme_demo.current_round_numbers(today)
     scoring = Round.objects.get(year=current_year, number=scoring_number)
     assert (scoring.commune_deadline, scoring.district_deadline) == (
         today - datetime.timedelta(days=10),
@@ -171,7 +172,7 @@ def test_current_round_states(seeded):
 @pytest.mark.django_db
 def test_scoring_round_accepted(seeded):
     today = timezone.localdate()
-    scoring_number, _open_number = demo.current_round_numbers(today)
+    scoring_number, _open_number = programme_demo.current_round_numbers(today)
     dossiers = Dossier.objects.filter(round__year__year=today.year, round__number=scoring_number)
     assert set(dossiers.values_list("product__name", "status")) == {
         ("Rượu nếp cái hoa vàng Bảo Sơn", DossierStatus.ACCEPTED),
