@@ -4,6 +4,7 @@ from celery import shared_task
 from django.db.models import F
 from django.utils import timezone
 
+from ocop import delivery
 from ocop.models import Heartbeat
 
 
@@ -16,28 +17,23 @@ def record_heartbeat(name: str = "worker") -> None:
 
 
 # ---------------------------------------------------------------------------
-# Notifications (ocop/notify.py holds the logic; these are the thin Celery entry points).
+# Notifications: ocop/delivery.py holds the sending and the sweep (ocop/notify.py, which queues these tasks, is not
+# imported here); these are the thin Celery entry points.
 # ---------------------------------------------------------------------------
 @shared_task(name="ocop.tasks.deliver_notification")
 def deliver_notification(notification_id: int) -> str:
     """Claim and send one outbox row. A failure is recorded on the row with its next attempt (back-off); the
     ``send_pending_notifications`` sweep makes that attempt, so nothing is retried blindly by Celery."""
-    from ocop import notify
-
-    return notify.deliver(notification_id)
+    return delivery.deliver(notification_id)
 
 
 @shared_task(name="ocop.tasks.send_pending_notifications")
 def send_pending_notifications() -> dict:
     """Beat, every few minutes: send every due pending row (new ones Redis lost, and retries)."""
-    from ocop import notify
-
-    return notify.send_pending()
+    return delivery.send_pending()
 
 
 @shared_task(name="ocop.tasks.scan_deadlines")
 def scan_deadlines() -> dict:
     """Beat, hourly: create the reminders due now (the rows queue their own delivery once committed)."""
-    from ocop import notify
-
-    return notify.scan_deadlines()
+    return delivery.scan_deadlines()
