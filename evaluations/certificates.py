@@ -1,5 +1,6 @@
-"""Certificates (decisions 13-17): issuing a round's certificates in one batch, re-issuing, recording a higher
-level's certificate, inspections, revocation; the certificate's PDF; the expiry and ceremony lists.
+"""Certificates (decisions 13-17): starting a round's batch, re-issuing, recording a higher level's certificate,
+inspections, revocation; the expiry and ceremony lists. Numbering is in ``certificate_numbers``, issuing one
+certificate in ``issuing``, the PDF in ``rendering``, the batch's work in ``batches`` (re-exported here).
 
 Every state change is one function here: it checks the rule and the state, locks the row, saves, writes the audit
 row in the same transaction and queues side effects after commit. A repeated request returns False.
@@ -11,22 +12,21 @@ replaced. Nothing here takes a request.
 """
 
 import datetime
-import hashlib
 import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
-from django.urls import reverse
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from kombu.exceptions import KombuError
 
+from evaluations.batches import RENDER_CHUNK, render_batch_chunk, run_issuing_batch  # noqa: F401 - re-exported
+from evaluations.certificate_numbers import allocate_number, format_number  # noqa: F401 - re-exported
 from evaluations.enums import (
     BATCH_ACTIVE,
     EXPIRY_BUCKETS,
@@ -36,21 +36,36 @@ from evaluations.enums import (
     InspectionResult,
     RevocationGround,
 )
+from evaluations.issuing import (  # noqa: F401 - re-exported
+    _check_issue_date,
+    _create,
+    _load_recognition,
+    _printed_facts,
+    _require,
+    _today,
+    full_address,
+    issue_certificate,
+    pending_recognitions,
+)
 from evaluations.models import (
     Certificate,
-    CertificateSequence,
     Inspection,
     IssuingBatch,
-    ProgrammeYear,
-    Recognition,
     RecognitionDecision,
-    Round,
     add_months,
 )
-from ocop import audit, rules
+from evaluations.rendering import (  # noqa: F401 - re-exported
+    PDF_TEMPLATE,
+    certificate_context,
+    certificate_filename,
+    certificate_pdf,
+    signatory_parts,
+    store_certificate_pdf,
+    verification_url,
+)
+from ocop import audit
 from ocop.lib.collation import vi_order
-from ocop.lib.pdf import qr_svg, render_pdf
-from ocop.lib.search import folded
+from programme.models import ProgrammeYear, Round
 
 logger = logging.getLogger(__name__)
 # Publishing to a broker that is down or unreachable (not errors of a task run eagerly, which propagate).
@@ -83,17 +98,6 @@ audit.EXTRA_FIELD_LABELS.update(
     }
 )
 
-PDF_TEMPLATE = "pdf/certificate.html"
-
-
-def _require(user, action, obj=None):
-    if not rules.can(user, action, obj):
-        raise PermissionDenied
-
-
-def _today(now=None) -> datetime.date:
-    return timezone.localdate(now or timezone.now())
-
 
 def _lock(certificate) -> Certificate:
     return (
@@ -101,168 +105,6 @@ def _lock(certificate) -> Certificate:
         .select_related("product__commune", "authority")
         .get(pk=certificate.pk)
     )
-
-
-# ---------------------------------------------------------------------------------------------------- numbers
-def format_number(authority, seq: int, year: int) -> str:
-    """The number as the authority's format says (setting, decision 13), e.g. ``001/GCN-LN-2024``."""
-    try:
-        return authority.certificate_number_format.format(seq=seq, authority=authority.code, year=year)
-    except (KeyError, IndexError, ValueError, AttributeError) as error:
-        raise ValidationError(
-            _(
-                "The certificate number format “%(format)s” in the programme settings is not valid; use {seq}, "
-                "{authority} and {year}, e.g. {seq:03d}/GCN-{authority}-{year}."
-            ),
-            params={"format": authority.certificate_number_format},
-        ) from error
-
-
-def allocate_number(authority, year: int) -> tuple[int, str]:
-    """The next (sequence, number) of the authority's year. Call it inside the transaction that saves the
-    certificate: the sequence row stays locked until that transaction ends, and a rollback gives the number back."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("allocate_number must run inside the issuing transaction.")
-    # INSERT … ON CONFLICT DO NOTHING: two first issuers of a year do not both try to create the row.
-    CertificateSequence.objects.bulk_create(
-        [CertificateSequence(authority=authority, year=year)], ignore_conflicts=True
-    )
-    sequence = CertificateSequence.objects.select_for_update().get(authority=authority, year=year)
-    sequence.last += 1
-    number = format_number(authority, sequence.last, year)
-    sequence.save(update_fields=["last"])
-    return sequence.last, number
-
-
-# ---------------------------------------------------------------------------------------------------- issuing
-def full_address(producer) -> str:
-    commune = producer.commune
-    authority = commune.authority
-    if authority.is_province:  # no district tier since Decision 1489 (1 July 2025)
-        return _("%(address)s, %(commune)s, %(province)s province") % {
-            "address": producer.address,
-            "commune": commune,
-            "province": authority.province,
-        }
-    return _("%(address)s, %(commune)s, %(district)s district, %(province)s province") % {
-        "address": producer.address,
-        "commune": commune,
-        "district": authority.short_name,
-        "province": authority.province,
-    }
-
-
-def _printed_facts(recognition: Recognition) -> dict:
-    """What the certificate prints, copied from the recognition as it stands now (in the programme's language)."""
-    decision = recognition.decision
-    product = recognition.dossier.product
-    authority = decision.round.year.authority
-    criteria_set = product.criteria_set
-    with translation.override(settings.LANGUAGE_CODE):
-        address = full_address(product.producer)
-    return {
-        "kind": CertificateKind.ISSUED,
-        "authority": authority,
-        "recognition": recognition,
-        "product": product,
-        "criteria_set": criteria_set,
-        "decision_number": decision.number,
-        "decision_date": decision.date,
-        "product_name": product.name,
-        "producer_name": product.producer.name,
-        "producer_address": address,
-        "product_group": f"{criteria_set.code}. {criteria_set.name}",
-        "product_code": recognition.product_code,
-        "star": recognition.star,
-        "valid_until": decision.valid_until,
-        "issuer": authority.name,
-        "signatory": decision.signed_by,
-    }
-
-
-def _load_recognition(recognition) -> Recognition:
-    """Lock the recognition (one issuer at a time per product) and load what the certificate prints."""
-    Recognition.objects.select_for_update().filter(pk=recognition.pk).first()
-    return Recognition.objects.select_related(
-        "decision__round__year__authority",
-        "dossier__product__producer__commune__authority",
-        "dossier__product__criteria_set",
-    ).get(pk=recognition.pk)
-
-
-def _check_issue_date(issued_on: datetime.date, decision: RecognitionDecision, today: datetime.date):
-    if issued_on < decision.date:
-        raise ValidationError(
-            _("A certificate cannot be dated before its decision (%(date)s)."),
-            params={"date": date_format(decision.date, "SHORT_DATE_FORMAT")},
-        )
-    if issued_on > today:
-        raise ValidationError(_("The issue date cannot be in the future."))
-
-
-def _create(facts: dict, *, by, issued_on, now, batch=None, version=1, previous=None, reason="") -> Certificate:
-    seq, number = allocate_number(facts["authority"], issued_on.year)
-    return Certificate.objects.create(
-        **facts,
-        number=number,
-        year=issued_on.year,
-        sequence=seq,
-        version=version,
-        previous=previous,
-        issued_on=issued_on,
-        issued_at=now,
-        issued_by=by,
-        batch=batch,
-        reissue_reason=reason,
-    )
-
-
-@transaction.atomic
-def issue_certificate(recognition, *, by, issued_on=None, batch=None, now=None):
-    """Issue the certificate of one recognised product; returns it, or False when the product already has one.
-
-    The file is not rendered here (the number's lock would be held meanwhile): ``store_certificate_pdf`` does it.
-    """
-    _require(by, "certificate.issue", recognition)
-    now = now or timezone.now()
-    recognition = _load_recognition(recognition)
-    live = Certificate.objects.filter(recognition=recognition, superseded_at__isnull=True).first()
-    if live is not None:
-        if live.revoked_at:
-            raise ValidationError(
-                _("The certificate %(number)s of “%(product)s” was revoked; it is not issued again."),
-                params={"number": live.number, "product": live.product_name},
-            )
-        return False
-    issued_on = issued_on or _today(now)
-    _check_issue_date(issued_on, recognition.decision, _today(now))
-    certificate = _create(_printed_facts(recognition), by=by, issued_on=issued_on, now=now, batch=batch)
-    audit.record(
-        certificate,
-        "certificate.issued",
-        by=by,
-        changes={"number": [None, certificate.number], "star": [None, certificate.star]},
-        at=now,
-    )
-    _supersede_renewed(certificate, by=by, now=now)
-    return certificate
-
-
-def _supersede_renewed(new, *, by, now):
-    """A renewal (the product re-evaluated and certified again by the same authority) replaces the product's older
-    live certificates of that authority: they read "superseded" everywhere, on the public page too."""
-    older = Certificate.objects.select_for_update().filter(
-        product_id=new.product_id,
-        authority_id=new.authority_id,
-        kind=CertificateKind.ISSUED,
-        revoked_at__isnull=True,
-        superseded_at__isnull=True,
-        valid_until__lt=new.valid_until,
-    )
-    for old in older.exclude(pk=new.pk):
-        old.superseded_at = now
-        old.save(update_fields=["superseded_at"])
-        audit.record(old, "certificate.superseded", by=by, changes={"superseded_by": [None, new.number]}, at=now)
 
 
 @transaction.atomic
@@ -316,90 +158,6 @@ def queue_render(certificate_id: int) -> None:
         logger.warning("Could not queue certificate %s for rendering (%s).", certificate_id, error.__class__.__name__)
 
 
-# ---------------------------------------------------------------------------------------------------- the PDF
-def verification_url(code: str) -> str:
-    """The absolute address of the public verification page, printed on the certificate and in its QR code."""
-    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("evaluations:verify", args=[code])
-
-
-def signatory_parts(signatory: str) -> tuple[str, str]:
-    """'Lê Văn Thành – Phó Chủ tịch UBND huyện' → ('Phó Chủ tịch UBND huyện', 'Lê Văn Thành')."""
-    for separator in (" – ", " - ", ", "):
-        if separator in signatory:
-            name, title = signatory.split(separator, 1)
-            return title.strip(), name.strip()
-    return "", signatory.strip()
-
-
-def certificate_context(certificate: Certificate) -> dict:
-    from evaluations.printouts import place_and_date
-
-    authority = certificate.authority
-    url = verification_url(certificate.code)
-    title, name = signatory_parts(certificate.signatory)
-    return {
-        "title": _("OCOP product certificate"),
-        "certificate": certificate,
-        "authority": authority,
-        "verify_url": url,
-        "qr": qr_svg(url),
-        "stars": "★" * certificate.star,
-        "signed_place_date": place_and_date(authority, certificate.issued_on),
-        "signatory_title": title,
-        "signatory_name": name,
-        "decision_date": date_format(certificate.decision_date, "SHORT_DATE_FORMAT"),
-        "valid_until": date_format(certificate.valid_until, "SHORT_DATE_FORMAT"),
-        "issued_on": date_format(certificate.issued_on, "SHORT_DATE_FORMAT"),
-    }
-
-
-def certificate_pdf(certificate: Certificate) -> bytes:
-    """The certificate's PDF, in the programme's language whatever the reader's (it is stored once)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return render_pdf(PDF_TEMPLATE, certificate_context(certificate))
-
-
-def certificate_filename(certificate: Certificate) -> str:
-    from ocop.lib.text import vn_slugify
-
-    extension = "pdf" if certificate.content_type in ("", "application/pdf") else certificate.file.name.rsplit(".")[-1]
-    return f"gcn-{vn_slugify(certificate.number)}.{extension}"
-
-
-def store_certificate_pdf(certificate, *, by=None) -> bool:
-    """Render an issued certificate's PDF and store it once with its SHA-256; False when a file is already stored.
-
-    Rendering happens before the row is locked; if two workers render at once, the first to lock stores its file.
-    """
-    certificate = Certificate.objects.select_related("authority").get(pk=certificate.pk)
-    if certificate.file or certificate.kind != CertificateKind.ISSUED:
-        return False
-    content = certificate_pdf(certificate)
-    with transaction.atomic():
-        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
-        if locked.file:
-            return False
-        digest = hashlib.sha256(content).hexdigest()
-        locked.file.save(f"{certificate.code}.pdf", ContentFile(content), save=False)
-        locked.sha256 = digest
-        locked.size = len(content)
-        locked.content_type = "application/pdf"
-        locked.save(update_fields=["file", "sha256", "size", "content_type"])
-        audit.record(locked, "certificate.file_stored", by=by, changes={"sha256": [None, digest]})
-    return True
-
-
-# ---------------------------------------------------------------------------------------------------- batches
-def pending_recognitions(round_):
-    """The round's recognitions without a live certificate (a revoked certificate counts: it is not re-issued)."""
-    live = Certificate.objects.filter(recognition=OuterRef("pk"), superseded_at__isnull=True)
-    return (
-        Recognition.objects.filter(decision__round=round_)
-        .exclude(Exists(live))
-        .order_by(folded("dossier__product__name"), "pk")  # Vietnamese order: Đ with D, not after Z
-    )
-
-
 @transaction.atomic
 def start_issuing(round_, *, by, issued_on=None, now=None):
     """Queue the issuing of every certificate of the round's decision; returns the batch, or False when there is
@@ -439,103 +197,6 @@ def queue_batch(batch_id: int) -> None:
         issue_batch.apply_async(kwargs={"batch_id": batch_id})
     except BROKER_ERRORS as error:  # broker down: the batch stays queued; starting again re-queues it
         logger.warning("Could not queue issuing batch %s (%s).", batch_id, error.__class__.__name__)
-
-
-RENDER_CHUNK = 10  # certificates per rendering task: small enough for every worker process to get a share
-
-
-def run_issuing_batch(batch_id: int, *, now=None, queue: str | None = None) -> bool:
-    """The task's work: claim the batch (a repeated task does nothing), then issue every pending certificate in the
-    round's order, one short transaction each (the number is allocated under the sequence's row lock, so numbers
-    stay gap-free), and hand the rendering of the PDFs to ``RENDER_CHUNK``-sized tasks that the workers run in
-    parallel (``render_batch_chunk``); the last chunk to finish closes the batch. A failure stops the batch with its
-    error; what was issued stays issued (a certificate without its file is rendered when first downloaded).
-    ``queue``: where the chunks go (the queue this task came from). Returns False when the batch is known to have
-    failed by the time the issuing ends (chunks run inline when tasks are eager)."""
-    claimed = IssuingBatch.objects.filter(pk=batch_id, status=BatchStatus.QUEUED).update(
-        status=BatchStatus.RUNNING, started_at=now or timezone.now()
-    )
-    if not claimed:
-        return False
-    batch = IssuingBatch.objects.select_related("round", "started_by").get(pk=batch_id)
-    issued, chunk = [], []
-    try:
-        for recognition in list(pending_recognitions(batch.round)):
-            certificate = issue_certificate(
-                recognition, by=batch.started_by, issued_on=batch.issue_date, batch=batch, now=now
-            )
-            if certificate:
-                issued.append(certificate.pk)
-                chunk.append(certificate.pk)
-            if len(chunk) == RENDER_CHUNK:  # other workers render while this one goes on issuing
-                queue_render_chunk(batch_id, chunk, queue)
-                chunk = []
-    except Exception as error:
-        logger.exception("Issuing batch %s failed.", batch_id)
-        _finish_batch(batch_id, BatchStatus.FAILED, error=_error_text(error), now=now)
-        return False
-    if chunk:
-        queue_render_chunk(batch_id, chunk, queue)
-    # The batch renders what it issued (someone may have issued one of the round's certificates meanwhile); when
-    # the chunks were all done before this correction, close the batch here.
-    IssuingBatch.objects.filter(pk=batch_id).update(total=len(issued))
-    if IssuingBatch.objects.filter(pk=batch_id, status=BatchStatus.RUNNING, done__gte=F("total")).exists():
-        _finish_batch(batch_id, BatchStatus.DONE, now=now, only_if_running=True)
-    return not IssuingBatch.objects.filter(pk=batch_id, status=BatchStatus.FAILED).exists()
-
-
-def queue_render_chunk(batch_id: int, certificate_ids: list[int], queue: str | None = None) -> None:
-    from evaluations.tasks import render_batch_chunk
-
-    options = {"queue": queue} if queue else {}
-    render_batch_chunk.apply_async(kwargs={"batch_id": batch_id, "certificate_ids": list(certificate_ids)}, **options)
-
-
-def render_batch_chunk(batch_id: int, certificate_ids: list[int], *, now=None) -> int:
-    """Render and store the PDFs of some of a batch's certificates, counting each on the batch row (an atomic
-    UPDATE, so chunks running at once in several workers count correctly); the chunk that completes the count
-    closes the batch. Returns how many files it stored."""
-    batch = IssuingBatch.objects.select_related("started_by").get(pk=batch_id)
-    if batch.status != BatchStatus.RUNNING:
-        return 0
-    stored = 0
-    try:
-        for certificate in Certificate.objects.select_related("authority").filter(pk__in=certificate_ids):
-            store_certificate_pdf(certificate, by=batch.started_by)
-            stored += 1
-            IssuingBatch.objects.filter(pk=batch_id).update(done=F("done") + 1)
-    except Exception as error:
-        logger.exception("Rendering for issuing batch %s failed.", batch_id)
-        _finish_batch(batch_id, BatchStatus.FAILED, error=_error_text(error), now=now)
-        return stored
-    # Exactly one chunk sees the count complete while the batch is still running: that one closes it.
-    if IssuingBatch.objects.filter(pk=batch_id, status=BatchStatus.RUNNING, done__gte=F("total")).exists():
-        _finish_batch(batch_id, BatchStatus.DONE, now=now, only_if_running=True)
-    return stored
-
-
-def _error_text(error) -> str:
-    return "; ".join(error.messages) if isinstance(error, ValidationError) else error.__class__.__name__
-
-
-@transaction.atomic
-def _finish_batch(batch_id: int, status: str, *, error: str = "", now=None, only_if_running=False) -> None:
-    now = now or timezone.now()
-    batch = (
-        IssuingBatch.objects.select_for_update(of=("self",))
-        .select_related("round__year", "started_by")
-        .get(pk=batch_id)
-    )
-    if batch.status != BatchStatus.RUNNING and (only_if_running or status == BatchStatus.FAILED):
-        return  # another chunk closed it first
-    batch.status = status
-    batch.error = error
-    batch.finished_at = now
-    batch.save(update_fields=["status", "error", "finished_at"])
-    action = "certificate.batch_finished" if status == BatchStatus.DONE else "certificate.batch_failed"
-    audit.record(
-        batch.round, action, by=batch.started_by, changes={"certificates": [None, batch.done]}, note=error, at=now
-    )
 
 
 # ---------------------------------------------------------------------------------------------------- recorded

@@ -3,7 +3,7 @@
 
 import pytest
 
-from evaluations import certificates
+from evaluations import batches, certificates, tasks
 from evaluations.enums import BatchStatus
 from evaluations.models import Certificate, IssuingBatch
 from evaluations.tests.test_certificates import decision, number, recognise  # noqa: F401 - fixtures
@@ -18,15 +18,15 @@ def five(decision, commune):
 def test_a_batch_renders_in_chunks_and_the_last_chunk_closes_it(
     decision, five, district_officer, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(certificates, "RENDER_CHUNK", 2)
+    monkeypatch.setattr(batches, "RENDER_CHUNK", 2)
     queued = []
-    real = certificates.queue_render_chunk
+    real = tasks.queue_render_chunk
 
     def spy(batch_id, ids, queue=None):
         queued.append(list(ids))
         real(batch_id, ids, queue)
 
-    monkeypatch.setattr(certificates, "queue_render_chunk", spy)
+    monkeypatch.setattr(tasks, "queue_render_chunk", spy)
     with django_capture_on_commit_callbacks(execute=True):
         batch = certificates.start_issuing(decision.round, by=district_officer)
     batch.refresh_from_db()

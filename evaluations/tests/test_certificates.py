@@ -20,15 +20,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext, pgettext
 from pypdf import PdfReader
 
-from evaluations import certificates
-from evaluations.enums import (
-    BatchStatus,
-    CertificateKind,
-    CertificateStatus,
-    InspectionResult,
-    RevocationGround,
-    RoundStage,
-)
+from evaluations import certificates, rendering
+from evaluations.enums import BatchStatus, CertificateKind, CertificateStatus, InspectionResult, RevocationGround
 from evaluations.models import (
     CODE_ALPHABET,
     Certificate,
@@ -43,6 +36,7 @@ from ocop.models import AuditEntry
 from ocop.tests.test_celery_worker import real_worker  # noqa: F401  (the worker fixture)
 from products.enums import DossierStatus, RegistrationType
 from products.tests.factories import PDF_BYTES, DossierFactory, ProducerFactory, RoundFactory
+from programme.enums import RoundStage
 
 SIGNATORY = "Lê Văn Thành – Phó Chủ tịch UBND huyện"
 
@@ -641,7 +635,7 @@ def test_batch_failure_is_recorded_and_what_was_issued_stays(decision, tea, nood
             raise OSError("disk full")
         return b"%PDF-1.4 test"
 
-    monkeypatch.setattr(certificates, "certificate_pdf", failing_pdf)
+    monkeypatch.setattr(rendering, "certificate_pdf", failing_pdf)
     assert certificates.run_issuing_batch(batch.pk) is False
     batch.refresh_from_db()
     assert (batch.status, batch.done, batch.error) == (BatchStatus.FAILED, 1, "OSError")
