@@ -1,0 +1,95 @@
+"""The legal regimes are rows with validity windows (decisions.md 1-2c): which rules apply on a date, and the
+defaults an authority takes when it changes level come from those rows."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from ocop import domain as ocop_domain
+from ocop.enums import AuthorityLevel
+from ocop.models import DISTRICT_PRODUCT_CODE, PROVINCE_PRODUCT_CODE
+from products.tests.factories import DossierFactory, ProgrammeYearFactory, RoundFactory
+from programme.models import Regime
+from programme.regimes import KNOWN, ensure_regimes, regime_for, regime_on
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def regimes():
+    ensure_regimes()
+    return {row.code: row for row in Regime.objects.all()}
+
+
+def test_the_two_known_regimes_hold_todays_settings(regimes):
+    district, province = regimes["qd148-2023"], regimes["qd1489-2025"]
+    assert (district.level, district.max_recognised_star, district.product_code_format) == (
+        AuthorityLevel.DISTRICT,
+        3,
+        DISTRICT_PRODUCT_CODE,
+    )
+    assert (province.level, province.max_recognised_star, province.product_code_format) == (
+        AuthorityLevel.PROVINCE,
+        4,
+        PROVINCE_PRODUCT_CODE,
+    )
+    assert (district.valid_to, province.valid_from) == (datetime.date(2025, 7, 5), datetime.date(2025, 7, 6))
+    assert ensure_regimes() == 0  # idempotent
+
+
+@pytest.mark.parametrize(
+    ("day", "level", "code"),
+    [
+        (datetime.date(2024, 6, 10), None, "qd148-2023"),
+        (datetime.date(2025, 7, 5), None, "qd148-2023"),  # the window is inclusive
+        (datetime.date(2025, 7, 6), None, "qd1489-2025"),
+        (datetime.date(2024, 6, 10), AuthorityLevel.DISTRICT, "qd148-2023"),
+        # a level whose regimes all ended keeps the latest one
+        (datetime.date(2026, 1, 1), AuthorityLevel.DISTRICT, "qd148-2023"),
+        (datetime.date(2026, 1, 1), AuthorityLevel.PROVINCE, "qd1489-2025"),
+    ],
+)
+def test_the_regime_in_force_on_a_date(regimes, day, level, code):
+    assert regime_on(day, level).code == code
+
+
+def test_a_new_regime_is_a_new_row(regimes):
+    """Decision 26/2026 (from 22/05/2026) needs a row, not a code path: the date chooses it."""
+    Regime.objects.create(
+        code="qd26-2026",
+        name="Quyết định 26/2026/QĐ-TTg",
+        legal_basis="Quyết định 26/2026/QĐ-TTg",
+        valid_from=datetime.date(2026, 5, 22),
+        level=AuthorityLevel.PROVINCE,
+        max_recognised_star=4,
+        product_code_format="{province}-{commune}-{seq:03d}-{year}",
+        criteria_legal_basis="26/2026/QĐ-TTg",
+    )
+    assert regime_on(datetime.date(2026, 5, 21), AuthorityLevel.PROVINCE).code == "qd1489-2025"
+    assert regime_on(datetime.date(2026, 5, 22), AuthorityLevel.PROVINCE).code == "qd26-2026"
+
+
+def test_a_dossier_follows_its_filing_date(regimes, commune):
+    year = ProgrammeYearFactory(authority=commune.authority, year=2024)
+    dossier = DossierFactory(round=RoundFactory(year=year, number=1), commune=commune)
+    filed = datetime.datetime(2024, 6, 3, 9, 0, tzinfo=timezone.get_current_timezone())
+    dossier.submitted_at = filed
+    assert regime_for(dossier).code == "qd148-2023"
+    assert regime_for(dossier, on=datetime.date(2025, 7, 6)).code == "qd148-2023"  # a district: its own level
+
+
+def test_changing_level_takes_the_regime_rows_defaults(regimes, authority, sysadmin):
+    """The office corrected the province regime's product code: an authority moving to the province takes it."""
+    corrected = "{province}/{commune}/{seq:04d}/{year}"
+    Regime.objects.filter(code="qd1489-2025").update(product_code_format=corrected)
+    ocop_domain.update_authority_settings(authority, by=sysadmin, level=AuthorityLevel.PROVINCE)
+    authority.refresh_from_db()
+    assert (authority.max_recognised_star, authority.product_code_format) == (4, corrected)
+
+
+def test_the_known_list_matches_the_migration():
+    from importlib import import_module
+
+    migration = import_module("programme.migrations.0002_regimes_and_content_types")
+    assert [{**row, "level": str(row["level"])} for row in KNOWN] == migration.REGIMES
