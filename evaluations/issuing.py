@@ -148,7 +148,7 @@ def issue_certificate(recognition, *, by, issued_on=None, batch=None, now=None):
     return certificate
 
 
-# ---------------------------------------------------------------------------------------------- renewals, and what a batch issues
+# ------------------------------------------------------------------------------ renewals, and what a batch issues
 def _supersede_renewed(new, *, by, now):
     """A renewal (the product re-evaluated and certified again by the same authority) replaces the product's older
     live certificates of that authority: they read "superseded" everywhere, on the public page too."""

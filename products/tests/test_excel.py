@@ -19,6 +19,7 @@ from ocop.lib.text import unaccent
 from ocop.models import AuditEntry
 from products import excel
 from products.enums import DossierStatus, Gender, ProducerKind, RegistrationType
+from products.excel import importing
 from products.models import Dossier, Producer, Product, phone_validator, registration_number_validator
 from programme.catalogue import sync_catalogue
 from programme.models import CriteriaSet, ProgrammeYear, Round
@@ -470,14 +471,14 @@ def test_a_sheet_with_missing_columns_is_refused(district_officer, catalogue, co
 
 def test_oversized_files_are_refused(district_officer, catalogue, commune, monkeypatch):
     rows = [producer_row(name=f"HTX {n}") for n in range(3)]
-    monkeypatch.setattr(excel, "MAX_ROWS", 2)
+    monkeypatch.setattr(importing, "MAX_ROWS", 2)
     with pytest.raises(excel.ImportRejected) as exc_info:
         excel.import_workbook(upload(fill(producers=rows)), by=district_officer)
     assert [str(e) for e in exc_info.value.errors] == [
         "Chu the: " + _("More than %(max)s rows; split the file into smaller ones.") % {"max": 2}
     ]
 
-    monkeypatch.setattr(excel, "MAX_SCANNED_ROWS", 50)
+    monkeypatch.setattr(importing, "MAX_SCANNED_ROWS", 50)
     workbook = load_workbook(io.BytesIO(fill(producers=rows[:1])))
     workbook["Chu the"].cell(row=51, column=3, value="HTX Rất Xa")
     buffer = io.BytesIO()
@@ -486,7 +487,7 @@ def test_oversized_files_are_refused(district_officer, catalogue, commune, monke
         excel.import_workbook(upload(buffer.getvalue()), by=district_officer)
     assert rejected_rows(exc_info) == [(P, None)]
 
-    monkeypatch.setattr(excel, "MAX_UNCOMPRESSED_BYTES", 1000)
+    monkeypatch.setattr(importing, "MAX_UNCOMPRESSED_BYTES", 1000)
     with pytest.raises(excel.ImportRejected) as exc_info:
         excel.import_workbook(upload(fill(producers=rows[:1])), by=district_officer)
     assert [str(e) for e in exc_info.value.errors] == [_("The workbook is too large; split it into smaller files.")]
