@@ -8,8 +8,8 @@ class EvaluationsConfig(AppConfig):
 
     def ready(self):
         from evaluations import domain, rules  # noqa: F401 - registers rules and audit labels
-        from ocop import demo, notify
+        from ocop import delivery, demo
 
         demo.register_step("scoring", "evaluations.demo.seed_scoring", order=30)
         demo.register_step("notifications", "evaluations.demo.seed_reminders", order=90)
-        notify.register_deadline_scanner("evaluations.reminders.scan")
+        delivery.register_deadline_scanner("evaluations.reminders.scan")

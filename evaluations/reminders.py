@@ -239,7 +239,7 @@ def _ceremony(today, now, due_at) -> int:
 def seed_notifications(now=None) -> dict:
     """For the demo (call from ``ocop.demo.seed_all`` after the scoring data): the scan as of now, then the sending
     of whatever is due (in-process when no broker is configured). Idempotent like the scan."""
-    from ocop.notify import send_pending
+    from ocop.delivery import send_pending
 
     created = scan(now)
     return {"created": created, "sent": send_pending(now=now)}

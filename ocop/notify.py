@@ -32,23 +32,7 @@ from ocop import (
     notifications_rules,  # noqa: F401 - registers the notification.* and outbox.* rules
     rules,
 )
-from ocop.delivery import (  # noqa: F401 - the sending side, re-exported for callers of the outbox API
-    BACKOFF,
-    KNOWN_ERRORS,
-    MAX_ATTEMPTS,
-    NO_ADDRESS,
-    STALE_CLAIM,
-    SWEEP_BATCH,
-    WORKER_STOPPED,
-    deliver,
-    error_text,
-    register_deadline_scanner,
-    render_message,
-    render_subject,
-    scan_deadlines,
-    send_pending,
-    site_url,
-)
+from ocop.delivery import NO_ADDRESS, error_text
 from ocop.models import Authority, Notification, NotificationChannel, NotificationKind, NotificationStatus
 
 logger = logging.getLogger(__name__)

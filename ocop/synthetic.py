@@ -211,7 +211,7 @@ def generate(ctx: Context) -> None:
 def generate_notifications(ctx: Context) -> None:
     """The outbox as weeks of reminders leave it: the real deadline scan run weekly over the last 16 weeks, the rows
     due before today delivered (in-app ones mostly read), today's still pending."""
-    from ocop.notify import scan_deadlines  # the scanners the apps registered (the core imports no app)
+    from ocop.delivery import scan_deadlines  # the scanners the apps registered (the core imports no app)
 
     for weeks in range(16, -1, -1):
         scan_deadlines(now=ctx.now - datetime.timedelta(weeks=weeks))

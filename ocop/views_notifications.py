@@ -10,7 +10,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ocop import notify, rules
+from ocop import delivery, notify, rules
 from ocop.forms import ALL_CHOICE
 from ocop.models import Notification, NotificationChannel, NotificationKind, NotificationStatus
 from ocop.view_utils import filters_active, paginate, perform
@@ -28,14 +28,14 @@ def notification_list(request):
     rows = Notification.objects.inbox_of(request.user).order_by("-due_at", "-id")
     page, query = paginate(request, rows)
     language = get_language()
-    items = [(row, notify.render_subject(row, language)) for row in page]
+    items = [(row, delivery.render_subject(row, language)) for row in page]
     return render(request, "ocop/notifications.html", {"page": page, "query": query, "items": items})
 
 
 @login_required
 def notification_detail(request, pk):
     row = _own(request, pk)
-    subject, body = notify.render_message(row, get_language())
+    subject, body = delivery.render_message(row, get_language())
     copies = list(notify.sent_copies(row).order_by("channel"))
     return render(
         request,
@@ -108,7 +108,7 @@ def outbox(request):
             "query": query,
             "filters_active": filters_active(request),
             "totals": [(status, totals.get(status.value, 0)) for status in NotificationStatus],
-            "max_attempts": notify.MAX_ATTEMPTS,
+            "max_attempts": delivery.MAX_ATTEMPTS,
             "may_retry": rules.can(request.user, "outbox.retry"),
             "retryable": {NotificationStatus.FAILED.value, NotificationStatus.SKIPPED.value},
         },

@@ -15,9 +15,9 @@ from evaluations.enums import CouncilRole
 from evaluations.models import Certificate, CouncilMember, Result
 from evaluations.tests.conftest import option_points
 from ocop import domain as ocop_domain
+from ocop.delivery import render_message
 from ocop.enums import AuthorityLevel, Role
 from ocop.models import Notification, NotificationKind
-from ocop.notify import render_message
 from products.enums import DossierStatus
 from products.tests.conftest import _complete
 from products.tests.factories import DossierFactory, ProducerFactory, RoundFactory

@@ -94,7 +94,7 @@ def vn_decimal(value, places=2):
 @register.filter
 def notification_error(error):
     """An outbox row's last error: ours translated; a mail server's own text marked as such (lang="en")."""
-    from ocop.notify import KNOWN_ERRORS, error_text
+    from ocop.delivery import KNOWN_ERRORS, error_text
 
     if not error:
         return ""

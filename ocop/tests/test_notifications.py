@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django_celery_beat.models import PeriodicTask
 
-from ocop import notify, rules, tasks
+from ocop import delivery, notify, rules, tasks
 from ocop.celery import app
 from ocop.enums import Role
 from ocop.models import AuditEntry, Notification, NotificationChannel, NotificationKind, NotificationStatus
@@ -124,7 +124,7 @@ def test_a_future_in_app_row_waits_until_due(official):
         assert Notification.objects.inbox_of(official).count() == 0
     with time_machine.travel(T0 + datetime.timedelta(hours=2), tick=False):
         assert Notification.objects.inbox_of(official).count() == 1
-        counts = notify.send_pending()
+        counts = delivery.send_pending()
     assert counts["sent"] == 2  # the email and the in-app row (marked delivered)
     assert len(mail.outbox) == 1
 
@@ -203,8 +203,8 @@ def test_after_a_broker_failure_the_process_pauses_publishing(official, monkeypa
 def test_deliver_sends_the_email_once(official):
     send(official)
     row = email_row(official)
-    assert notify.deliver(row.pk) == "sent"
-    assert notify.deliver(row.pk) == "not-claimed"
+    assert delivery.deliver(row.pk) == "sent"
+    assert delivery.deliver(row.pk) == "not-claimed"
     row.refresh_from_db()
     assert (row.status, row.attempts, row.last_error) == (NotificationStatus.SENT, 1, "")
     assert row.sent_at is not None
@@ -215,7 +215,7 @@ def test_deliver_sends_the_email_once(official):
 def test_deliver_waits_for_the_next_attempt_time(official):
     with time_machine.travel(T0, tick=False):
         send(official, due_at=T0 + datetime.timedelta(minutes=10))
-        assert notify.deliver(email_row(official).pk) == "not-claimed"
+        assert delivery.deliver(email_row(official).pk) == "not-claimed"
     assert mail.outbox == []
 
 
@@ -225,9 +225,9 @@ def test_the_email_is_in_vietnamese_with_an_absolute_link(official, settings):
     official.profile.save()
     send(official)
     with translation.override("en"):  # the worker's or the request's language does not matter
-        notify.deliver(email_row(official).pk)
+        delivery.deliver(email_row(official).pk)
     message = mail.outbox[0]
-    expected_subject, expected_body = notify.render_message(email_row(official), "vi", email_to="Nguyễn Văn An")
+    expected_subject, expected_body = delivery.render_message(email_row(official), "vi", email_to="Nguyễn Văn An")
     assert message.subject == expected_subject
     assert message.body == expected_body
     assert "\n" not in message.subject
@@ -241,7 +241,7 @@ def test_sending_an_email_leaves_the_callers_language_as_it_was(official):
     """The email is rendered in Vietnamese inside ``translation.override``; the caller's language survives it."""
     send(official)
     with translation.override("en"):
-        assert notify.deliver(email_row(official).pk) == "sent"
+        assert delivery.deliver(email_row(official).pk) == "sent"
         assert translation.get_language() == "en"
     assert "Bánh mật Thanh Lâm" in mail.outbox[0].subject
 
@@ -249,7 +249,7 @@ def test_sending_an_email_leaves_the_callers_language_as_it_was(official):
 def test_the_notification_centre_text_has_no_greeting(official):
     send(official)
     row = Notification.objects.get(channel=NotificationChannel.IN_APP)
-    subject, body = notify.render_message(row, "vi")
+    subject, body = delivery.render_message(row, "vi")
     assert "Bánh mật Thanh Lâm" in subject
     assert "Nguyễn" not in body and "can-bo" not in body
     assert "/ho-so/7/" not in body  # the page has a button for the link
@@ -277,7 +277,7 @@ def test_two_workers_at_once_send_each_row_once(official, make_user, commune, se
     def worker():
         try:
             barrier.wait(timeout=10)
-            results.append(notify.send_pending())
+            results.append(delivery.send_pending())
         finally:
             connection.close()
 
@@ -324,24 +324,24 @@ def test_smtp_failures_are_retried_with_back_off_and_sent_once(official, setting
     with time_machine.travel(T0, tick=False):
         send(official)
         row = email_row(official)
-        assert notify.deliver(row.pk) == "retry"
+        assert delivery.deliver(row.pk) == "retry"
     row.refresh_from_db()
     assert (row.status, row.attempts) == (NotificationStatus.PENDING, 1)
     assert row.next_attempt_at == T0 + datetime.timedelta(minutes=1)
     assert "ConnectionRefusedError" in row.last_error
 
     with time_machine.travel(T0 + datetime.timedelta(seconds=50), tick=False):
-        assert notify.send_pending()["retry"] == 0  # not due yet: no attempt
+        assert delivery.send_pending()["retry"] == 0  # not due yet: no attempt
     second = T0 + datetime.timedelta(minutes=1)
     with time_machine.travel(second, tick=False):
-        assert notify.send_pending()["retry"] == 1
+        assert delivery.send_pending()["retry"] == 1
     row.refresh_from_db()
     assert (row.attempts, row.next_attempt_at) == (2, second + datetime.timedelta(minutes=5))
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # SMTP is back
     with time_machine.travel(second + datetime.timedelta(minutes=5), tick=False):
-        assert notify.send_pending()["sent"] == 1
-        assert notify.send_pending()["sent"] == 0
+        assert delivery.send_pending()["sent"] == 1
+        assert delivery.send_pending()["sent"] == 0
     row.refresh_from_db()
     assert (row.status, row.attempts, row.last_error) == (NotificationStatus.SENT, 3, "")
     assert len(mail.outbox) == 1
@@ -360,16 +360,16 @@ def test_after_the_last_attempt_the_row_is_failed_and_stays_visible(official, se
     with time_machine.travel(moment, tick=False):
         send(official)
     outcomes = []
-    for wait in (datetime.timedelta(0), *notify.BACKOFF):
+    for wait in (datetime.timedelta(0), *delivery.BACKOFF):
         moment += wait
         with time_machine.travel(moment, tick=False):
-            outcomes.append(notify.deliver(email_row(official).pk))
+            outcomes.append(delivery.deliver(email_row(official).pk))
     assert outcomes == ["retry"] * 5 + ["failed"]
     row = email_row(official)
-    assert (row.status, row.attempts) == (NotificationStatus.FAILED, notify.MAX_ATTEMPTS)
+    assert (row.status, row.attempts) == (NotificationStatus.FAILED, delivery.MAX_ATTEMPTS)
     assert "SMTPRecipientsRefused" in row.last_error
     with time_machine.travel(moment + datetime.timedelta(days=1), tick=False):
-        assert notify.send_pending()["sent"] == 0  # a failed row is not retried by itself
+        assert delivery.send_pending()["sent"] == 0  # a failed row is not retried by itself
 
 
 def test_the_district_office_can_send_a_failed_row_again(
@@ -409,9 +409,9 @@ def test_a_claim_abandoned_by_a_dead_worker_is_released_and_sent(official):
     row = email_row(official)
     Notification.objects.filter(pk=row.pk).update(status=NotificationStatus.SENDING, claimed_at=T0, attempts=1)
     with time_machine.travel(T0 + datetime.timedelta(minutes=5), tick=False):
-        assert notify.send_pending()["released"] == 0  # may still be sending
+        assert delivery.send_pending()["released"] == 0  # may still be sending
     with time_machine.travel(T0 + datetime.timedelta(minutes=16), tick=False):
-        counts = notify.send_pending()
+        counts = delivery.send_pending()
     assert (counts["released"], counts["sent"]) == (1, 1)
     assert len(mail.outbox) == 1
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from ocop import notify
+from ocop import delivery, notify
 from ocop.enums import Role
 from ocop.models import AuditEntry, Notification, NotificationChannel, NotificationKind, NotificationStatus
 from ocop.tests.test_notifications import CONTEXT
@@ -43,7 +43,7 @@ def test_every_role_has_a_notification_centre_with_only_its_own(persona, client_
     response = client_for(persona).get(reverse("notifications"))
     assert response.status_code == 200
     subjects = [subject for _row, subject in response.context["items"]]
-    assert subjects == [notify.render_message(in_app(persona, 1), "vi")[0]]
+    assert subjects == [delivery.render_message(in_app(persona, 1), "vi")[0]]
     assert subjects[0].endswith(": Sản phẩm 1")
     assert "Sản phẩm 2" not in response.content.decode()
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from ocop import notify
+from ocop import delivery
 
 
 class Command(BaseCommand):
@@ -13,8 +13,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-send", action="store_true", help="Only create the rows; let the workers send them.")
 
     def handle(self, *args, no_send=False, **options):
-        created = notify.scan_deadlines()
+        created = delivery.scan_deadlines()
         self.stdout.write("created: " + ", ".join(f"{kind} {n}" for kind, n in created.items()))
         if not no_send:
-            counts = notify.send_pending()
+            counts = delivery.send_pending()
             self.stdout.write(f"sent {counts['sent']}, to retry {counts['retry']}, failed {counts['failed']}")

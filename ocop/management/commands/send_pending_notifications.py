@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from ocop import notify
+from ocop import delivery
 
 
 class Command(BaseCommand):
@@ -10,7 +10,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        counts = notify.send_pending()
+        counts = delivery.send_pending()
         self.stdout.write(
             f"sent {counts['sent']}, to retry {counts['retry']}, failed {counts['failed']}, "
             f"taken by another sender {counts['not-claimed']}, released stale claims {counts['released']}"
