@@ -51,7 +51,7 @@ def world(django_db_setup, django_db_blocker):
         for module in (
             "ocop.lib.pdf",
             "evaluations.printouts",
-            "evaluations.certificates",
+            "evaluations.rendering",
             "evaluations.views.certificates",
         ):
             patch.setattr(f"{module}.render_pdf", _render_template_only)
