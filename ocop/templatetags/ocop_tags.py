@@ -1,5 +1,4 @@
 import datetime
-import re
 from decimal import Decimal, InvalidOperation
 
 from django import template
@@ -44,22 +43,27 @@ def action_label(action):
     return audit.action_label(action)
 
 
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
 @register.filter
 def change_value(value):
-    if value is None or value == "":
+    """One value of a history entry as text; never raises, whatever a stored row holds.
+
+    Dates arrive as ``date`` objects (``audit.readable_changes`` converts only the model's date fields): stored text
+    that looks like a date is shown as the text it is.
+    """
+    try:
+        if value is None or value == "":
+            return "—"
+        if value is True:
+            return _("yes")
+        if value is False:
+            return _("no")
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            return date_format(value, "SHORT_DATE_FORMAT")  # 2027-12-15 → 15/12/2027
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value) or "—"
+        return str(value)
+    except Exception:
         return "—"
-    if value is True:
-        return _("yes")
-    if value is False:
-        return _("no")
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "—"
-    if isinstance(value, str) and ISO_DATE.fullmatch(value):
-        return date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")  # 2027-12-15 → 15/12/2027
-    return value
 
 
 @register.filter
