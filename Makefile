@@ -73,8 +73,9 @@ test: install system-packages services lint
 backup: install
 	$(BIN)/python manage.py backup $(if $(BACKUP_DIR),--output $(BACKUP_DIR))
 
-# Restore a backup into a fresh, empty database and media directory: createdb first, then
-# `DATABASE_URL=postgres://.../ocop_new MEDIA_ROOT=/srv/ocop/media-new make restore BACKUP=var/backups/ocop-...`
+# Restore a backup into a fresh, empty database (createdb --owner=ROLE first) and media directory, with the
+# application's environment: see README, "Security settings, backups and restore".
+# `DATABASE_URL=postgres://ROLE@.../ocop_new MEDIA_ROOT=/srv/ocop/media-new make restore BACKUP=var/backups/ocop-...`
 # (BACKUP defaults to the newest backup in BACKUP_DIR).
 restore: install
 	$(BIN)/python manage.py restore $(BACKUP)
