@@ -49,6 +49,7 @@ if not DEBUG:
         )
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "ocop.views.csrf_failure"  # the site's Vietnamese page, not Django's inline-styled English one
 
 INSTALLED_APPS = [
     "ocop",

@@ -1,5 +1,6 @@
 import datetime
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
 
 from django import template
 from django.utils import formats, numberformat
@@ -36,6 +37,21 @@ def vnd(value):
         force_grouping=True,
     )
     return f"{grouped} ₫"
+
+
+@register.simple_tag(takes_context=True)
+def back_url(context):
+    """Where a form's "Cancel" goes: the page of this site the user came from, else the home page (a link, not a
+    ``javascript:`` URL, which the content policy blocks)."""
+    from django.urls import reverse
+
+    from ocop.view_utils import same_site_referer
+
+    request = context.get("request")
+    referer = same_site_referer(request) if request is not None else None
+    if referer and urlsplit(referer).path != request.path:  # not the form itself (shown again after an error)
+        return referer
+    return reverse("home")
 
 
 @register.filter
