@@ -9,7 +9,8 @@ catalogue and the verification page. Every page is checked at 1280 px and at 360
   any violation fails, with the rule, the page and the elements;
 - the Content-Security-Policy: any ``securitypolicyviolation`` event or console "Refused to" fails;
 - the layout: any visible element wider than the screen (not inside a box that scrolls or clips it), and any table
-  wider than its box (columns hidden behind a sideways scroll), fails;
+  wider than its box (columns hidden behind a sideways scroll), and any amount whose "₫" falls onto the next line
+  fails;
 - on the phone, tap targets: every visible button, button-styled link, form control, navigation link and link badge
   is at least 44 × 44 px (24 px for a checkbox or radio inside a taller label, which is the target).
 
@@ -67,6 +68,22 @@ WIDE_JS = """() => {
     }
   }
   return found.slice(0, 10);
+}"""
+
+# An amount split over two lines ("200.000.000" at the end of one, "₫" alone on the next).
+MONEY_JS = """() => {
+  const split = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const match of node.data.matchAll(/[\\d.,]+\\s₫/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.bottom)));
+      if (tops.size > 1) split.push(match[0]);
+    }
+  }
+  return split.slice(0, 10);
 }"""
 
 # Tap targets on a phone (WCAG 2.5.5 "Target Size", the 44 × 44 px of the issue). Inline links inside running
@@ -168,6 +185,7 @@ def check_page(page, url, width, console):
     csp = page.evaluate("() => window.__csp || []") + [m for m in console if "Refused to" in m]
     problems += [f"CSP {c}" for c in csp]
     problems += [f"wider than {width} px: {w}" for w in page.evaluate(WIDE_JS)]
+    problems += [f"amount split over two lines: {m}" for m in page.evaluate(MONEY_JS)]
     if width < 768:
         problems += [f"tap target under 44 px: {t}" for t in page.evaluate(TAP_JS)]
     return [f"{url} @ {width}px: {p}" for p in problems]

@@ -207,7 +207,8 @@ def test_a_dropped_upload_offers_retry_and_keeps_what_was_typed(demo_data, live_
     screenshot(page, "field-upload-failed-phone")
     page.unroute("**/cap-nhat/")
     retry.click()
-    page.wait_for_selector("[data-testid=status]")
+    page.locator("[role=alert]", has_text="Đã lưu hồ sơ.").wait_for()  # "Lưu" keeps the official on the form
+    assert page.url.endswith(f"/ho-so/{dossier.pk}/cap-nhat/")
     assert "Đã tải lên: phieu.pdf" in page.content()
     context.close()
     dossier.refresh_from_db()
