@@ -91,7 +91,7 @@ MONEY_JS = """() => {
 TAP_JS = """() => {
   const small = [];
   const selector = 'button, .btn, a.nav-link, a.dropdown-item, select, input:not([type=hidden]):not([type=checkbox])'
-    + ':not([type=radio]):not([type=file]), textarea, a.badge, a.page-link, label.sheet-option, a.num';
+    + ':not([type=radio]):not([type=file]), textarea, a.badge, a.page-link, label.sheet-option, a.num, summary';
   for (const el of document.querySelectorAll(selector)) {
     const r = el.getBoundingClientRect();
     const s = getComputedStyle(el);
