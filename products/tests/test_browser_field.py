@@ -239,6 +239,8 @@ def _list_pages():
             ("certificate", f"/giay-chung-nhan/{Certificate.objects.order_by('pk').first().pk}/"),
             ("outbox", "/hop-thu-di/"),
             ("notifications", "/thong-bao/"),
+            ("budget", "/ngan-sach/"),
+            ("policies", "/chinh-sach-ho-tro/"),
         ],
         "hoidong1": [("my-sheets", "/cham-diem/")],
         "xa-thanh-lam": [("commune-dossiers", "/ho-so/")],
@@ -272,4 +274,4 @@ def test_every_list_on_a_phone_shows_every_column_without_sideways_scrolling(
             screenshot(page, f"lists-phone-{name}")
             checked += 1
         context.close()
-    assert checked == 20
+    assert checked == 22
