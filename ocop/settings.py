@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise (static files are compressed already); HTML only where no BREACH oracle (docs/security.md).
+    "ocop.compression.SafeGZipMiddleware",
     "ocop.security.OddInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ocop.middleware.LanguageMiddleware",

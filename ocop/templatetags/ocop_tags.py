@@ -55,6 +55,13 @@ def back_url(context):
 
 
 @register.filter
+def money(value):
+    """``vnd`` that never breaks between the figure and "₫": for amounts outside a ``text-nowrap`` cell."""
+    text = vnd(value)
+    return format_html('<span class="text-nowrap">{}</span>', text) if text else ""
+
+
+@register.filter
 def action_label(action):
     return audit.action_label(action)
 

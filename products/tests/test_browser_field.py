@@ -207,7 +207,8 @@ def test_a_dropped_upload_offers_retry_and_keeps_what_was_typed(demo_data, live_
     screenshot(page, "field-upload-failed-phone")
     page.unroute("**/cap-nhat/")
     retry.click()
-    page.wait_for_selector("[data-testid=status]")
+    page.locator("[role=alert]", has_text="Đã lưu hồ sơ.").wait_for()  # "Lưu" keeps the official on the form
+    assert page.url.endswith(f"/ho-so/{dossier.pk}/cap-nhat/")
     assert "Đã tải lên: phieu.pdf" in page.content()
     context.close()
     dossier.refresh_from_db()
@@ -238,6 +239,8 @@ def _list_pages():
             ("certificate", f"/giay-chung-nhan/{Certificate.objects.order_by('pk').first().pk}/"),
             ("outbox", "/hop-thu-di/"),
             ("notifications", "/thong-bao/"),
+            ("budget", "/ngan-sach/"),
+            ("policies", "/chinh-sach-ho-tro/"),
         ],
         "hoidong1": [("my-sheets", "/cham-diem/")],
         "xa-thanh-lam": [("commune-dossiers", "/ho-so/")],
@@ -271,4 +274,4 @@ def test_every_list_on_a_phone_shows_every_column_without_sideways_scrolling(
             screenshot(page, f"lists-phone-{name}")
             checked += 1
         context.close()
-    assert checked == 20
+    assert checked == 22

@@ -153,8 +153,9 @@ def dossier_edit(request, pk):
             messages.success(request, _("Uploaded: %(files)s") % {"files": ", ".join(saved_files)})
         if verification.is_valid() and not file_errors:
             if "submit" not in request.POST:
+                # "Save" keeps the official on the form (issue 18): they usually go on uploading or typing.
                 messages.success(request, _("Dossier saved."))
-                return redirect("products:dossier_detail", pk)
+                return redirect("products:dossier_edit", pk)
             try:
                 changed = domain.submit_dossier(dossier, by=request.user)
             except ValidationError as error:
