@@ -70,7 +70,7 @@ def member_name(member: CouncilMember) -> str:
 
 
 def flag_labels(flags) -> list[str]:
-    return [str(Flag(f).label) if f in Flag.values else f for f in flags]
+    return [Flag.words(f) for f in flags]
 
 
 def _council(round_) -> list[CouncilMember]:
