@@ -45,7 +45,7 @@ audit.register_actions(
         "sheet.submitted": gettext_lazy("Submitted the score sheet"),
         "sheet.reopened": gettext_lazy("Reopened the score sheet"),
         "result.spread_accepted": gettext_lazy("Accepted the spread with a written reason"),
-        "result.province_recorded": gettext_lazy("Recorded the province's result"),
+        "result.province_recorded": gettext_lazy("Recorded the next level's result"),
     }
 )
 audit.register_value_labels("stage", dict(RoundStage.choices))
@@ -641,7 +641,10 @@ def record_province_result(result, *, star: int, decision: str, date: datetime.d
             params={"level": authority.next_level_name},
         )
     if star not in (0, 3, 4, 5):
-        raise ValidationError(_("The province's result is 3, 4 or 5 stars, or 0 when not recognised."))
+        raise ValidationError(
+            _("The %(level)s's result is 3, 4 or 5 stars, or 0 when not recognised."),
+            params={"level": authority.next_level_name},
+        )
     before = [result.province_result_star, result.province_decision]
     if before == [star, decision] and result.province_decision_date == date:
         return False

@@ -191,7 +191,7 @@ EXTRA_FIELD_LABELS = {
     "number": _("number"),
     "star": _("star"),
     "version": _("version"),
-    "province_star": _("star recognised by the province"),
+    "province_star": _("star recognised by the next level"),
     "extension_until": _("deadline extended to"),
     "amount": _("amount (VND)"),
     "certificates": _("certificates"),

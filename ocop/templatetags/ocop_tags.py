@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from django import template
 from django.utils import formats, numberformat
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from ocop import audit, rules
@@ -17,6 +17,22 @@ register = template.Library()
 def can(context, action, obj=None):
     """{% can "commune.view" commune as allowed %}: the same rule the view enforces."""
     return rules.can(context["request"].user, action, obj)
+
+
+@register.simple_tag
+def link_if(allowed, url, text, testid="", css=""):
+    """``text`` as a link to ``url`` only when ``allowed``, else the text alone: no role is shown a link into a
+    refusal. ``allowed`` is the target view's own rule, read with ``{% can %}`` (``{% can "dossier.list" as
+    may_dossiers %}{% link_if may_dossiers row.url row.count %}``)."""
+    if not allowed or not url:
+        return conditional_escape(text)
+    return format_html(
+        '<a href="{}"{}{}>{}</a>',
+        url,
+        format_html(' class="{}"', css) if css else "",
+        format_html(' data-testid="{}"', testid) if testid else "",
+        text,
+    )
 
 
 @register.filter

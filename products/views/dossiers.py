@@ -91,7 +91,11 @@ def dossier_create(request):
         else:
             messages.success(request, _("Dossier opened. Upload the documents and fill the verification."))
             return redirect("products:dossier_edit", dossier.pk)
-    return render(request, "products/form.html", {"form": form, "title": _("Open a dossier")})
+    return render(
+        request,
+        "products/form.html",
+        {"form": form, "title": _("Open a dossier"), "cancel_url": reverse("products:dossier_list")},
+    )
 
 
 @login_required
