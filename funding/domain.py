@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from evaluations.enums import CertificateKind
-from evaluations.models import Certificate, Recognition, RecognitionDecision
+from evaluations.models import Certificate, Recognition, RecognitionDecision, Result
 from funding.enums import (
     COMMITTED_STATES,
     OPEN_STATES,
@@ -123,19 +123,23 @@ class Assessment:
 def support_case(registration_type: str, star: int, previous: int | None) -> tuple[str, str]:
     """(case, reason): the case of decision 18 for a recognition, or '' with the reason there is none.
 
-    A new registration is "new". A re-evaluation or an upgrade is "upgraded" when the star rose above the previous
-    one, "kept" when it stayed (or when no earlier star is on record: the product was recognised before the
-    application and re-evaluated at its star); a star that fell gets nothing."""
-    if registration_type == RegistrationType.NEW:
-        return SupportCase.NEW, ""
-    if previous is not None and star < previous:
+    The case follows the product's history, whatever the registration type says: ``previous`` is the star of its
+    latest earlier recognition by this or another authority (a decision, a certificate on record, a higher level's
+    result). No earlier recognition: "new" (decision 18: a first evaluation); a re-evaluation or upgrade with none on
+    record was recognised before the application, so it is "kept" (an upgrade "upgraded"). The same star is "kept",
+    a higher one "upgraded"; a star that fell gets nothing (see docs/architecture.md, "Support payments")."""
+    if previous is None:
+        if registration_type == RegistrationType.NEW:
+            return SupportCase.NEW, ""
+        if registration_type == RegistrationType.UPGRADE:
+            return SupportCase.UPGRADED, ""
+        return SupportCase.KEPT, ""
+    if star < previous:
         return "", _("The star fell from %(previous)s★ to %(star)s★: the policy supports no downgrade.") % {
             "previous": previous,
             "star": star,
         }
-    if previous is not None and star > previous:
-        return SupportCase.UPGRADED, ""
-    if registration_type == RegistrationType.UPGRADE and previous is None:
+    if star > previous:
         return SupportCase.UPGRADED, ""
     return SupportCase.KEPT, ""
 
@@ -173,6 +177,11 @@ def assess_many(recognitions) -> list[Assessment]:
     for product_id, day, star in Certificate.objects.filter(
         product_id__in=product_ids, kind=CertificateKind.RECORDED
     ).values_list("product_id", "issued_on", "star"):
+        earlier.setdefault(product_id, []).append((None, day, star))
+    # A higher level's recognition recorded on the council's result (the province's 4★, the ministry's 5★).
+    for product_id, day, star in Result.objects.filter(
+        dossier__product_id__in=product_ids, province_result_star__gte=3, province_decision_date__isnull=False
+    ).values_list("dossier__product_id", "province_decision_date", "province_result_star"):
         earlier.setdefault(product_id, []).append((None, day, star))
     assessments = []
     for recognition in recognitions:
