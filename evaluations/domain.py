@@ -663,4 +663,5 @@ def record_province_result(result, *, star: int, decision: str, date: datetime.d
     result.province_decision_date = date
     result.save(update_fields=["province_result_star", "province_decision", "province_decision_date"])
     audit.record(result.dossier, "result.province_recorded", by=by, changes={"province_star": [before[0], star]})
+    hooks.higher_result_recorded(result, by=by, now=timezone.now())
     return True
