@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -374,11 +374,23 @@ def sync_decision(decision, *, by, now=None, corrected: bool = False) -> dict:
             .filter(decision=decision, source=EntitlementSource.DECISION)
             .order_by("pk")
         }
-        for assessment in assess_many(_recognitions(decision)):
+        recognitions = list(_recognitions(decision))
+        # Recognitions with a higher level's star recorded on their result, or a higher-level entitlement already:
+        # one query, so that a decision (or a policy's re-sync of every decision) pays no query per recognition.
+        higher_ids = set(
+            Recognition.objects.filter(decision=decision)
+            .filter(
+                Q(dossier__result__province_result_star__gt=F("star"))
+                | Q(entitlements__source=EntitlementSource.HIGHER_LEVEL)
+            )
+            .values_list("pk", flat=True)
+        )
+        for assessment in assess_many(recognitions):
             recognition = assessment.recognition
-            higher = _sync_higher(recognition, by=by, now=now)  # a higher level's result recorded before
-            if higher:
-                counts[higher] += 1
+            if recognition.pk in higher_ids:  # a higher level's result recorded before the decision or a correction
+                higher = _sync_higher(recognition, by=by, now=now)
+                if higher:
+                    counts[higher] += 1
             entitlement = existing.get(recognition.pk)
             if entitlement is None:
                 if assessment.covered:

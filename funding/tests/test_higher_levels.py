@@ -108,3 +108,38 @@ def test_the_pages_show_the_higher_levels_decision(nq67, forwarded, district_off
     assert "1234/QĐ-UBND, 28/08/2024" in detail and "150.000.000" in detail
     history = client.get(reverse("funding:producer", args=[higher.producer_id])).content.decode()
     assert history.count('data-testid="row"') == 2 and "1234/QĐ-UBND" in history
+
+
+def test_a_province_result_recorded_before_the_decision_gets_its_entitlement_with_the_decision(
+    nq67, authority, commune, district_officer
+):
+    from django.utils import timezone
+
+    from evaluations.enums import RoundStage
+    from products.enums import DossierStatus
+    from products.tests.factories import DossierFactory, ProducerFactory, ProgrammeYearFactory, RoundFactory
+
+    round_ = RoundFactory(
+        year=ProgrammeYearFactory(authority=authority, year=2024),
+        stage=RoundStage.APPROVED,
+        approved_at=timezone.make_aware(datetime.datetime(2024, 6, 14, 8)),
+        commune_deadline=datetime.date(2024, 6, 1),
+        district_deadline=datetime.date(2024, 6, 10),
+    )
+    dossier = DossierFactory(
+        round=round_, status=DossierStatus.ACCEPTED, registration_type=NEW,
+        product__producer=ProducerFactory(commune=commune),
+    )  # fmt: skip
+    result = Result.objects.create(
+        dossier=dossier, star=4, mean=Decimal("75"), points_sum=375, sheet_count=5, expected_count=5
+    )
+    _record(result, 4, district_officer)
+    assert not Entitlement.objects.exists()  # no decision yet: nothing to attach it to
+
+    decision = evaluation_domain.record_decision(
+        round_, number="2345/QĐ-UBND", date=DAY, signed_by="Hoàng Văn Toán", by=district_officer
+    )
+    assert sorted(Entitlement.objects.filter(decision=decision).values_list("source", "star", "payer", "amount")) == [
+        (EntitlementSource.DECISION, 3, Payer.DISTRICT, Decimal("50000000")),
+        (EntitlementSource.HIGHER_LEVEL, 4, Payer.PROVINCE, Decimal("150000000")),
+    ]
