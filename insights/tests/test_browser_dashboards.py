@@ -78,7 +78,7 @@ def test_commune_home_puts_the_draft_first_on_a_phone(demo_data, live_server, br
     first = page.locator("main section").first
     assert first.get_attribute("data-testid") == "tasks"
     task = page.locator("[data-testid=task]").first
-    assert "Bánh mật Thanh Lâm" in task.inner_text()
+    assert "Bánh gio Thanh Lâm" in task.inner_text()
     assert "còn 21 ngày" in task.inner_text()
     assert "Còn thiếu:" in task.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

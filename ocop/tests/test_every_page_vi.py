@@ -44,7 +44,7 @@ def _demo_objects():
     from ocop.models import Commune, Notification
     from products.models import Dossier, Producer, Product
 
-    dossier = _first(Dossier, product__name="Bánh mật Thanh Lâm")
+    dossier = _first(Dossier, product__name="Bánh gio Thanh Lâm")
     sheet = _first(ScoreSheet, status="submitted") or _first(ScoreSheet)
     certificate = _first(Certificate)
     return {

@@ -84,6 +84,7 @@ def dossier_create(request):
                 product=data["product"],
                 round=data["round"],
                 registration_type=data["registration_type"],
+                expected_star=data.get("expected_star"),
                 by=request.user,
             )
         except ValidationError as error:
