@@ -58,11 +58,6 @@ URL_ATTRIBUTES = ("href", "src", "action", "formaction")
 REDIRECTS = (301, 302, 303, 307, 308)
 # Markup the policy blocks that another item of issue 18 fixes: (URL name, start of the markup) -> who fixes it.
 # Delete the entry once that fix is merged.
-FIXED_ELSEWHERE = {
-    ("funding:budget", '<select onchange="'): "item 6, the budget page's year switch (h18data)",
-}
-
-
 def _render_template_only(template_name, context=None):
     from django.template.loader import render_to_string
 
@@ -231,12 +226,7 @@ class Crawl:
                 reader = PageReader()
                 reader.feed(content.decode(response.charset or "utf-8"))
                 reader.close()
-                name = _pattern(path)[0]
-                self.blocked += [
-                    (path, markup)
-                    for markup in reader.blocked
-                    if not any(name == n and markup.startswith(m) for n, m in FIXED_ELSEWHERE)
-                ]
+                self.blocked += [(path, markup) for markup in reader.blocked]
                 found = reader.links
             page_kind = _pattern(path)
             for href in found:
