@@ -56,9 +56,9 @@ def vnd(value):
 
 
 @register.simple_tag(takes_context=True)
-def back_url(context):
-    """Where a form's "Cancel" goes: the page of this site the user came from, else the home page (a link, not a
-    ``javascript:`` URL, which the content policy blocks)."""
+def back_url(context, fallback=""):
+    """Where a form's "Cancel" goes: the page of this site the user came from, else ``fallback`` (the view's own
+    list or detail page), else the home page (a link, not a ``javascript:`` URL, which the content policy blocks)."""
     from django.urls import reverse
 
     from ocop.view_utils import same_site_referer
@@ -67,7 +67,7 @@ def back_url(context):
     referer = same_site_referer(request) if request is not None else None
     if referer and urlsplit(referer).path != request.path:  # not the form itself (shown again after an error)
         return referer
-    return reverse("home")
+    return fallback or reverse("home")
 
 
 @register.filter
