@@ -56,6 +56,8 @@ PDF_RENDERERS = ("ocop.lib.pdf", "evaluations.printouts", "evaluations.certifica
 DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}  # data, never run: the policy lets them be
 URL_ATTRIBUTES = ("href", "src", "action", "formaction")
 REDIRECTS = (301, 302, 303, 307, 308)
+
+
 # Markup the policy blocks that another item of issue 18 fixes: (URL name, start of the markup) -> who fixes it.
 # Delete the entry once that fix is merged.
 def _render_template_only(template_name, context=None):
