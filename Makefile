@@ -8,6 +8,10 @@ STAMP := $(VENV)/.installed
 SYSTEM_PACKAGES := chromium libharfbuzz-subset0 poppler-utils gettext fonts-dejavu-core zbar-tools
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ocop
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# Parallel test processes (pytest-xdist): each has its own test database, Redis database and MEDIA_ROOT.
+# A file's tests stay in one process (--dist loadfile), so a module's fixtures (the seeded demo) are built once.
+TEST_WORKERS ?= 2
+PYTEST_ARGS ?=
 
 .PHONY: run test install system-packages services lint format messages migrate demo clean backup restore
 
@@ -67,14 +71,15 @@ messages: install
 	DEBUG=1 $(BIN)/python manage.py compilemessages -l vi --ignore=.venv
 
 test: install system-packages services lint
-	DATABASE_URL=$(TEST_DATABASE_URL) TEST_CELERY_BROKER_URL=$(TEST_REDIS_URL) $(BIN)/pytest
+	DATABASE_URL=$(TEST_DATABASE_URL) TEST_CELERY_BROKER_URL=$(TEST_REDIS_URL) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Back up the database and the uploaded files (same environment as the application: DATABASE_URL, MEDIA_ROOT).
 backup: install
 	$(BIN)/python manage.py backup $(if $(BACKUP_DIR),--output $(BACKUP_DIR))
 
-# Restore a backup into a fresh, empty database and media directory: createdb first, then
-# `DATABASE_URL=postgres://.../ocop_new MEDIA_ROOT=/srv/ocop/media-new make restore BACKUP=var/backups/ocop-...`
+# Restore a backup into a fresh, empty database (createdb --owner=ROLE first) and media directory, with the
+# application's environment: see README, "Security settings, backups and restore".
+# `DATABASE_URL=postgres://ROLE@.../ocop_new MEDIA_ROOT=/srv/ocop/media-new make restore BACKUP=var/backups/ocop-...`
 # (BACKUP defaults to the newest backup in BACKUP_DIR).
 restore: install
 	$(BIN)/python manage.py restore $(BACKUP)

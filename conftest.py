@@ -1,8 +1,10 @@
-"""Shared test personas and the Playwright set-up (Debian's Chromium)."""
+"""Shared test personas, the Playwright set-up (Debian's Chromium) and the test clock switch."""
 
+import datetime
 import os
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import translation
 
@@ -14,6 +16,72 @@ from ocop.tests.factories import AuthorityFactory, CommuneFactory, UserFactory
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SCREENSHOT_DIR = os.path.join(os.path.dirname(__file__), "var", "screenshots")
+
+
+# ---------------------------------------------------------------------------
+# The clock: `OCOP_TEST_NOW=2026-12-31T23:30+07:00 pytest …` (or `--ocop-now=…`) starts the session and every test
+# at that instant (the clock then runs on), so tests that quietly depend on the date or the hour show it. Tests that
+# pin their own time with time_machine still do (travels nest); tests marked `worker` keep the real clock.
+# ---------------------------------------------------------------------------
+def pytest_addoption(parser):
+    parser.addoption(
+        "--ocop-now",
+        default=os.environ.get("OCOP_TEST_NOW", ""),
+        help="start every test at this ISO 8601 instant with its UTC offset (env OCOP_TEST_NOW), "
+        "e.g. 2026-12-31T23:30+07:00",
+    )
+
+
+def _test_now(config):
+    value = config.getoption("--ocop-now")
+    if not value:
+        return None
+    instant = datetime.datetime.fromisoformat(value)
+    if instant.tzinfo is None:
+        raise pytest.UsageError(f"--ocop-now/OCOP_TEST_NOW needs a UTC offset, e.g. {value}+07:00")
+    return instant
+
+
+def pytest_configure(config):
+    instant = _test_now(config)
+    if instant is not None:
+        # Session-wide too, so session- and module-scoped fixtures (the seeded demo) are built at that instant.
+        config._ocop_clock = time_machine.travel(instant, tick=True)
+        config._ocop_clock.start()
+
+
+def pytest_unconfigure(config):
+    clock = getattr(config, "_ocop_clock", None)
+    if clock is not None:
+        clock.stop()
+
+
+def pytest_report_header(config):
+    instant = _test_now(config)
+    return f"ocop: every test starts at {instant.isoformat()}" if instant else None
+
+
+@pytest.fixture(autouse=True)
+def test_clock(request):
+    """Each test starts at --ocop-now / OCOP_TEST_NOW when given; otherwise the real clock.
+
+    Tests marked ``worker`` keep the real clock: their Celery worker is another process, which time_machine cannot
+    move, and the two must agree on what is due.
+    """
+    instant = _test_now(request.config)
+    if instant is None:
+        yield
+        return
+    if request.node.get_closest_marker("worker"):
+        session_clock = request.config._ocop_clock
+        session_clock.stop()
+        try:
+            yield
+        finally:
+            session_clock.start()
+        return
+    with time_machine.travel(instant, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -15,11 +15,12 @@ June 2024 dates in order. (``add_council_member``, ``declare_conflict``, ``save_
 The stories:
 
 * 2024 round 1 (approved, decision 2345/QĐ-UBND of 20/06/2024, all five products recognised at 3★):
-  - Trà hoa vàng (re-evaluation, set 12): mean 75.43, every 3★ and 4★ mark met → 4★ band, capped at 3★ by the
-    district; forwarded to the province, which recognised it at 4★ (1234/QĐ-UBND).
-  - Đông trùng hạ thảo khô (re-evaluation, set 20): mean 74.00 but no chain-linkage contract (1d, 4★ mark 2 points,
-    council mean 0.33) → 3★; hoidong6 declared a conflict of interest with the producer and has no sheet.
-  - Trà hoa vàng đông trùng túi lọc (new, set 12): mean 62.71 → 3★, no flag.
+  - Trà hoa vàng (re-evaluation, set 12): mean 75.17, every 3★ and 4★ mark met → 4★ band, capped at 3★ by the
+    district; forwarded to the province, which recognised it at 4★ (1234/QĐ-UBND). hoidong6 declared a conflict of
+    interest with its cooperative and has no sheet for it or for the tea bags (quorum base 6).
+  - Đông trùng hạ thảo khô (re-evaluation, set 20, Công ty TNHH dược thảo Trường Thọ): mean 74.14 but no
+    chain-linkage contract (1d, 4★ mark 2 points) → 3★.
+  - Trà hoa vàng đông trùng túi lọc (new, set 12): mean 62.50 → 3★, no flag.
   - Rượu đông trùng hạ thảo (new, set 15): hoidong6 scored 17 points above the lowest sheet → flagged "spread";
     the chair accepted it with a written reason → mean 59.86, 3★.
   - Mật ong đông trùng hạ thảo (new, set 08): hoidong5 first scored 42 (15 below the highest) → flagged; thuky
@@ -148,13 +149,13 @@ TRA_HOA_VANG = StorySeed(
             "Nhãn hiệu đã được cấp văn bằng nhưng chưa sử dụng dấu hiệu chỉ dẫn địa lý trên bao bì.",
         ),
         SheetSeed("hoidong5", _at(13, 8, 40), "1đ=3 6c=3"),
-        SheetSeed("hoidong6", _at(13, 9, 15), "10=2 11=2"),
+        # hoidong6: conflict of interest with the cooperative, no sheet.
     ),
     province=(4, "1234/QĐ-UBND", datetime.date(2024, 8, 28)),
 )
 
 # Set 20 (tinh dầu và thảo dược khác). Marks: 3★ 1a≥1, 5b≥3, 12≥2; 4★ 1c≥2, 1d≥2, 1đ≥1, 2a=4, 2c=3, 3d=2, 3e≥1,
-# 5b=5, 11≥3, 12≥3. The cooperative grows its own cordyceps and has no chain-linkage contract (1d): mean above 70,
+# 5b=5, 11≥3, 12≥3. The company grows its own cordyceps and has no chain-linkage contract (1d): mean above 70,
 # but the 4★ mark of 1d fails, so the product stays at 3★.
 DONG_TRUNG_KHO = StorySeed(
     "Đông trùng hạ thảo khô",
@@ -165,7 +166,7 @@ DONG_TRUNG_KHO = StorySeed(
             CHAIR,
             _at(12, 8, 30),
             "1d=1",
-            "Hợp tác xã tự nuôi cấy nguyên liệu, chưa có hợp đồng liên kết chuỗi với các hộ; chưa đạt mức tối thiểu "
+            "Công ty tự nuôi cấy nguyên liệu, chưa có hợp đồng liên kết chuỗi với các hộ; chưa đạt mức tối thiểu "
             "4 sao ở tiêu chí 1d.",
         ),
         SheetSeed("hoidong1", _at(12, 9, 25), "4c=2 9=1"),
@@ -174,16 +175,18 @@ DONG_TRUNG_KHO = StorySeed(
             "hoidong3",
             _at(12, 14, 20),
             "1d=1 4a=2",
-            "Đề nghị hợp tác xã ký hợp đồng liên kết tiêu thụ với các hộ trồng để đủ điều kiện đánh giá 4 sao.",
+            "Đề nghị công ty ký hợp đồng liên kết tiêu thụ với các hộ trồng để đủ điều kiện đánh giá 4 sao.",
         ),
         SheetSeed("hoidong4", _at(12, 15, 50), "6=3 8=1"),
         SheetSeed("hoidong5", _at(13, 9, 0), "1b=2 14=2"),
-        # hoidong6 declared a conflict of interest with the producer: no sheet.
+        SheetSeed("hoidong6", _at(13, 9, 15)),
     ),
 )
+# hoidong6 declared a conflict of interest with the cooperative of Trà hoa vàng and Trà hoa vàng đông trùng túi lọc:
+# no sheet for either product, and a quorum base of six for both.
 CONFLICT = (
     "hoidong6",
-    "Hợp tác xã dược liệu Đông Sơn",
+    "Hợp tác xã dược liệu công nghệ cao Trường Sơn",
     "Có em ruột là thành viên góp vốn của hợp tác xã.",
 )
 
@@ -204,7 +207,7 @@ TRA_TUI_LOC = StorySeed(
         ),
         SheetSeed("hoidong4", _at(12, 16, 10), "1d=2"),
         SheetSeed("hoidong5", _at(13, 9, 20), "4b=3"),
-        SheetSeed("hoidong6", _at(13, 9, 40), "5b=5 6đ=2"),
+        # hoidong6: conflict of interest with the cooperative, no sheet.
     ),
 )
 
@@ -288,7 +291,7 @@ TRA_HOA_VANG_5 = StorySeed(
             comment="Sản phẩm đạt toàn bộ yêu cầu 5 sao; đề nghị tỉnh công nhận 4 sao và gửi hồ sơ lên Bộ đánh "
             "giá 5 sao.",
         ),
-        *(SheetSeed(f"hoidong{n}", _at(12, 9 + n)) for n in range(1, 7)),
+        *(SheetSeed(f"hoidong{n}", _at(12, 9 + n)) for n in range(1, 6)),  # hoidong6: conflict of interest
     ),
 )
 SCORING_STARTED_2024 = _at(11, 8, 0)

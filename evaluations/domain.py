@@ -45,7 +45,7 @@ audit.register_actions(
         "sheet.submitted": gettext_lazy("Submitted the score sheet"),
         "sheet.reopened": gettext_lazy("Reopened the score sheet"),
         "result.spread_accepted": gettext_lazy("Accepted the spread with a written reason"),
-        "result.province_recorded": gettext_lazy("Recorded the province's result"),
+        "result.province_recorded": gettext_lazy("Recorded the next level's result"),
     }
 )
 audit.register_value_labels("stage", dict(RoundStage.choices))
@@ -101,6 +101,7 @@ def add_council_member(round_, user, *, role=CouncilRole.MEMBER, title="", by) -
     if round_.stage == RoundStage.SCORING and member.scores:
         for dossier in _accepted_dossiers(round_):
             _ensure_sheet(dossier, member)
+    _refresh_round_results(round_)
     return member
 
 
@@ -109,11 +110,12 @@ def remove_council_member(member, *, by) -> None:
     _require(by, "round.manage", member.round)
     if member.sheets.filter(status=SheetStatus.SUBMITTED).exists():
         raise ValidationError(_("This member has submitted sheets and cannot leave the council now."))
-    round_ = member.round
+    round_ = _lock_round(member.round)
     label = f"{member} ({member.get_role_display()})"
     member.sheets.all().delete()
     member.delete()
     audit.record(round_, "council.member_removed", by=by, changes={"member": [label, None]})
+    _refresh_round_results(round_)
 
 
 @transaction.atomic
@@ -139,6 +141,15 @@ def declare_conflict(member, producer, *, note="", by) -> ConflictOfInterest:
     for dossier in _accepted_dossiers(member.round).filter(product__producer=producer):
         refresh_result(dossier)
     return conflict
+
+
+def _refresh_round_results(round_) -> None:
+    """The council changed: every result of a round being scored is recomputed, since its quorum base (decision 10)
+    is the council less the members excused for the producer."""
+    if round_.stage != RoundStage.SCORING:
+        return
+    for dossier in _accepted_dossiers(round_).select_related("round__year__authority"):
+        refresh_result(dossier)
 
 
 def _accepted_dossiers(round_):
@@ -566,7 +577,9 @@ def record_decision(round_, *, number: str, date: datetime.date, signed_by: str,
     results = (
         Result.objects.filter(dossier__round=round_, dossier__status=DossierStatus.ACCEPTED, star__gte=3)
         .select_related("dossier__commune")
-        .order_by("dossier__commune__name", "dossier__product__name")
+        # Vietnamese alphabetical order of communes, then products (as the certificates list them): Đông Hưng
+        # comes between Dương Đức and Yên Sơn, not after Z as in code-point order.
+        .order_by(vi_order("dossier__commune__name"), vi_order("dossier__product__name"), "pk")
     )
     same_year = Recognition.objects.filter(decision__round__year__authority=authority, decision__date__year=date.year)
     used = same_year.count()
@@ -641,7 +654,10 @@ def record_province_result(result, *, star: int, decision: str, date: datetime.d
             params={"level": authority.next_level_name},
         )
     if star not in (0, 3, 4, 5):
-        raise ValidationError(_("The province's result is 3, 4 or 5 stars, or 0 when not recognised."))
+        raise ValidationError(
+            _("The %(level)s's result is 3, 4 or 5 stars, or 0 when not recognised."),
+            params={"level": authority.next_level_name},
+        )
     before = [result.province_result_star, result.province_decision]
     if before == [star, decision] and result.province_decision_date == date:
         return False
@@ -650,4 +666,5 @@ def record_province_result(result, *, star: int, decision: str, date: datetime.d
     result.province_decision_date = date
     result.save(update_fields=["province_result_star", "province_decision", "province_decision_date"])
     audit.record(result.dossier, "result.province_recorded", by=by, changes={"province_star": [before[0], star]})
+    hooks.higher_result_recorded(result, by=by, now=timezone.now())
     return True

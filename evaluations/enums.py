@@ -20,8 +20,31 @@ class SheetStatus(models.TextChoices):
 
 
 class Flag(models.TextChoices):
+    """What stops a result's approval (decisions 9 and 10). The one place that names each flag: ``label`` in a
+    sentence or a printout, ``short`` on a badge; ``Flag.words`` for a stored value, whatever it holds."""
+
     SPREAD = "spread", _("Needs discussion: scores far apart")
     QUORUM = "quorum", _("Quorum not reached")
+    CHAIR = "chair", _("The chair's own sheet is missing")
+
+    @property
+    def short(self) -> str:
+        return FLAG_SHORT_LABELS[self.value]
+
+    @classmethod
+    def words(cls, value, *, short: bool = False) -> str:
+        """The label of a stored flag; a value no longer known (an old or hand-edited row) is shown as stored."""
+        if value not in cls.values:
+            return str(value)
+        flag = cls(value)
+        return str(flag.short if short else flag.label)
+
+
+FLAG_SHORT_LABELS = {
+    Flag.SPREAD.value: _("spread"),
+    Flag.QUORUM.value: _("quorum"),
+    Flag.CHAIR.value: _("chair's sheet missing"),
+}
 
 
 # ---------------------------------------------------------------------------- certificates (decisions 13-16)

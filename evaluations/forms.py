@@ -53,13 +53,23 @@ class DecisionForm(forms.Form):
 
 
 class ProvinceResultForm(forms.Form):
+    """The next level's result for a forwarded product: the province's from a district, the ministry's from a
+    province (``authority.next_level_name``, decision 2a)."""
+
     star = forms.TypedChoiceField(
-        label=_("Province's result"),
         coerce=int,
         choices=[(4, "4★"), (5, "5★"), (3, "3★"), (0, _("Not recognised"))],
     )
-    decision = forms.CharField(label=_("Province decision number"), required=False)
+    decision = forms.CharField(required=False)
     date = forms.DateField(label=_("Decision date"), widget=DATE_WIDGET, required=False)
+
+    def __init__(self, *args, authority, **kwargs):
+        super().__init__(*args, **kwargs)
+        level = authority.next_level_name
+        self.fields["star"].label = _("Result of the %(level)s") % {"level": level}
+        self.fields["decision"].label = _("Decision number of the %(level)s") % {"level": level}
+        star = authority.next_level_star
+        self.fields["star"].choices = sorted(self.fields["star"].choices, key=lambda c: c[0] != star)
 
 
 class ReasonForm(forms.Form):

@@ -70,7 +70,7 @@ def member_name(member: CouncilMember) -> str:
 
 
 def flag_labels(flags) -> list[str]:
-    return [str(Flag(f).label) if f in Flag.values else f for f in flags]
+    return [Flag.words(f) for f in flags]
 
 
 def _council(round_) -> list[CouncilMember]:
@@ -455,7 +455,7 @@ def minutes_filename(round_, extension: str) -> str:
 
 
 def forwarded_filename(round_) -> str:
-    return f"de-nghi-tinh-dot-{round_.number}-{round_.year.year}.xlsx"
+    return f"de-nghi-{round_.year.authority.next_level_slug}-dot-{round_.number}-{round_.year.year}.xlsx"
 
 
 def minutes_xlsx(round_) -> bytes:
@@ -527,7 +527,7 @@ def forwarded_xlsx(round_) -> bytes:
     authority = round_.year.authority
     workbook = Workbook()
     ws = workbook.active
-    ws.title = "De nghi tinh"
+    ws.title = f"De nghi {authority.next_level_slug}"
     _title_rows(
         ws,
         [

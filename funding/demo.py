@@ -19,6 +19,8 @@ The stories (every change through ``funding.domain``, acting as the real user, w
   - Trà hoa vàng (re-evaluated, star kept, 20,000,000): approved, the transfer failed (the cooperative's account was
     being changed) and waits to be paid again;
   - Đông trùng hạ thảo khô (re-evaluated, star kept, 20,000,000): proposed, waiting for taichinh to approve and pay.
+* The province's 4★ of Trà hoa vàng (1234/QĐ-UBND, 28/08/2024, recorded on the council's result): an entitlement of
+  its own, re-evaluated with the star kept at 4★, 60,000,000 paid by the province, proposed.
 * A recognition no policy covers (``seed_uncovered``): an extra round of this year (numbered after the two rounds of
   ``products.demo``; decision 21 lets the council add rounds) in which Trứng gà đồi Bắc Lũng (INVENTED, new, set 02)
   was scored by the whole council and recognised at 3★ by decision 1520/QĐ-UBND dated 60 days ago. NQ 67 ended on
@@ -36,7 +38,7 @@ from django.utils import timezone
 
 from evaluations.models import RecognitionDecision
 from funding import domain
-from funding.enums import BudgetKind, EntitlementStatus, Payer
+from funding.enums import BudgetKind, EntitlementSource, EntitlementStatus, Payer
 from funding.models import BudgetLine, Entitlement, Expense
 from funding.policies import load_policy
 from ocop.models import Authority
@@ -151,7 +153,9 @@ def seed_entitlements(authority: Authority, users: dict) -> None:
         return
     finance = users[FINANCE]
     for product, story, moments in STORIES:
-        entitlement = Entitlement.objects.filter(decision=decision, product__name=product).first()
+        entitlement = Entitlement.objects.filter(
+            decision=decision, product__name=product, source=EntitlementSource.DECISION
+        ).first()
         if entitlement is None or entitlement.status != EntitlementStatus.PROPOSED:
             continue  # already played (or moved on by a demo user)
         if story == REJECTED:

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from evaluations.enums import CertificateKind
-from evaluations.models import Certificate, Recognition, RecognitionDecision
+from evaluations.models import Certificate, Recognition, RecognitionDecision, Result
 from funding.enums import (
     COMMITTED_STATES,
     OPEN_STATES,
@@ -31,6 +31,7 @@ from funding.enums import (
     REJECTABLE_STATES,
     STARS,
     BudgetKind,
+    EntitlementSource,
     EntitlementStatus,
     Payer,
     PaymentOutcome,
@@ -110,6 +111,7 @@ class Assessment:
     amount: Decimal | None = None
     payer: str = ""
     reason: str = ""
+    higher: tuple | None = None  # (star, decision number, date) of a higher level's recognition
 
     @property
     def covered(self) -> bool:
@@ -123,19 +125,23 @@ class Assessment:
 def support_case(registration_type: str, star: int, previous: int | None) -> tuple[str, str]:
     """(case, reason): the case of decision 18 for a recognition, or '' with the reason there is none.
 
-    A new registration is "new". A re-evaluation or an upgrade is "upgraded" when the star rose above the previous
-    one, "kept" when it stayed (or when no earlier star is on record: the product was recognised before the
-    application and re-evaluated at its star); a star that fell gets nothing."""
-    if registration_type == RegistrationType.NEW:
-        return SupportCase.NEW, ""
-    if previous is not None and star < previous:
+    The case follows the product's history, whatever the registration type says: ``previous`` is the star of its
+    latest earlier recognition by this or another authority (a decision, a certificate on record, a higher level's
+    result). No earlier recognition: "new" (decision 18: a first evaluation); a re-evaluation or upgrade with none on
+    record was recognised before the application, so it is "kept" (an upgrade "upgraded"). The same star is "kept",
+    a higher one "upgraded"; a star that fell gets nothing (see docs/architecture.md, "Support payments")."""
+    if previous is None:
+        if registration_type == RegistrationType.NEW:
+            return SupportCase.NEW, ""
+        if registration_type == RegistrationType.UPGRADE:
+            return SupportCase.UPGRADED, ""
+        return SupportCase.KEPT, ""
+    if star < previous:
         return "", _("The star fell from %(previous)s★ to %(star)s★: the policy supports no downgrade.") % {
             "previous": previous,
             "star": star,
         }
-    if previous is not None and star > previous:
-        return SupportCase.UPGRADED, ""
-    if registration_type == RegistrationType.UPGRADE and previous is None:
+    if star > previous:
         return SupportCase.UPGRADED, ""
     return SupportCase.KEPT, ""
 
@@ -173,6 +179,11 @@ def assess_many(recognitions) -> list[Assessment]:
     for product_id, day, star in Certificate.objects.filter(
         product_id__in=product_ids, kind=CertificateKind.RECORDED
     ).values_list("product_id", "issued_on", "star"):
+        earlier.setdefault(product_id, []).append((None, day, star))
+    # A higher level's recognition recorded on the council's result (the province's 4★, the ministry's 5★).
+    for product_id, day, star in Result.objects.filter(
+        dossier__product_id__in=product_ids, province_result_star__gte=3, province_decision_date__isnull=False
+    ).values_list("dossier__product_id", "province_decision_date", "province_result_star"):
         earlier.setdefault(product_id, []).append((None, day, star))
     assessments = []
     for recognition in recognitions:
@@ -222,6 +233,113 @@ def _assess(recognition, authority, policy, latest, previous) -> Assessment:
     return result
 
 
+def assess_higher(recognition: Recognition) -> Assessment | None:
+    """A higher level's recognition of the product after this authority forwarded it (decision 2a), recorded on the
+    council's result: under the district regime the province's 4★ (or the ministry's 5★). None when no higher star
+    above this authority's is recorded. The case follows the product's history before this evaluation (as for the
+    authority's own recognition); the policy is the one whose window holds the higher level's decision date; the
+    province pays (decision 18: "the province pays 4★ and 5★")."""
+    result = Result.objects.filter(dossier_id=recognition.dossier_id).first()
+    star = result.province_result_star if result else None
+    if not star or star <= recognition.star or star not in STARS or result.province_decision_date is None:
+        return None
+    own = assess_many([recognition])[0]
+    authority = recognition.decision.round.year.authority
+    day = result.province_decision_date
+    assessment = Assessment(recognition=recognition, previous_star=own.previous_star)
+    assessment.policy = policy_for(authority, day)
+    if assessment.policy is None:
+        assessment.reason = _("No support policy covers a decision dated %(date)s.") % {"date": _date_text(day)}
+        return assessment
+    case, reason = support_case(recognition.dossier.registration_type, star, own.previous_star)
+    assessment.case = case
+    if not case:
+        assessment.reason = reason
+        return assessment
+    rate = next((r for r in assessment.policy.rates.all() if r.case == case and r.star == star), None)
+    if rate is None:
+        assessment.reason = _("%(basis)s sets no support for “%(case)s” at %(star)s★.") % {
+            "basis": assessment.policy.legal_basis,
+            "case": SupportCase(case).label,
+            "star": star,
+        }
+        return assessment
+    assessment.amount = rate.amount
+    assessment.payer = Payer.PROVINCE
+    assessment.higher = (star, result.province_decision, day)
+    return assessment
+
+
+def sync_higher_result(result, *, by, now=None) -> str:
+    """Create, update or withdraw the entitlement of a higher level's recognition recorded on ``result`` (hook of
+    ``evaluations.domain.record_province_result``). Approved, paid and rejected entitlements are never touched."""
+    recognition = _recognitions_of(Recognition.objects.filter(dossier_id=result.dossier_id)).first()
+    if recognition is None:
+        return ""  # no decision yet: ``sync_decision`` creates it when the decision is recorded
+    return _sync_higher(recognition, by=by, now=now or timezone.now())
+
+
+def _sync_higher(recognition, *, by, now) -> str:
+    existing = (
+        Entitlement.objects.select_for_update()
+        .filter(recognition=recognition, source=EntitlementSource.HIGHER_LEVEL)
+        .first()
+    )
+    assessment = assess_higher(recognition)
+    covered = assessment is not None and assessment.covered
+    if existing is None:
+        if not covered:
+            return ""
+        star, number, day = assessment.higher
+        # Not before the higher level's decision (a decision's sync may pass the district decision's time).
+        now = min(max(now, timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))), timezone.now())
+        dossier = recognition.dossier
+        entitlement = Entitlement.objects.create(
+            recognition=recognition,
+            source=EntitlementSource.HIGHER_LEVEL,
+            higher_decision=number,
+            higher_decision_date=day,
+            decision=recognition.decision,
+            year=recognition.decision.round.year,
+            product=dossier.product,
+            producer=dossier.product.producer,
+            commune=dossier.commune,
+            created_at=now,
+            **(_entitlement_values(assessment) | {"star": star}),
+        )
+        audit.record(
+            entitlement,
+            "entitlement.created",
+            by=by,
+            changes={"amount": [None, str(entitlement.amount)], "case": [None, entitlement.case]},
+            at=now,
+        )
+        return "created"
+    if existing.status not in OPEN_STATES:
+        return ""
+    before = audit.snapshot(existing, TRACKED)
+    if covered:
+        star, number, day = assessment.higher
+        for name, value in (_entitlement_values(assessment) | {"star": star}).items():
+            setattr(existing, name, value)
+        existing.higher_decision, existing.higher_decision_date = number, day
+        existing.status = EntitlementStatus.PROPOSED
+        action = "entitlement.updated"
+    else:
+        existing.status = EntitlementStatus.WITHDRAWN
+        action = "entitlement.withdrawn"
+    changes = audit.diff(before, audit.snapshot(existing, TRACKED))
+    if not changes:
+        return ""
+    existing.save()
+    audit.record(existing, action, by=by, changes=changes, note=assessment.reason if assessment else "", at=now)
+    return "updated" if covered else "withdrawn"
+
+
+def _recognitions_of(queryset):
+    return queryset.select_related("decision__round__year__authority", "dossier__product__producer", "dossier__commune")
+
+
 def _recognitions(decision):
     return Recognition.objects.filter(decision=decision).select_related(
         "decision__round__year__authority", "dossier__product__producer", "dossier__commune"
@@ -252,10 +370,27 @@ def sync_decision(decision, *, by, now=None, corrected: bool = False) -> dict:
     with transaction.atomic():
         existing = {
             e.recognition_id: e
-            for e in Entitlement.objects.select_for_update().filter(decision=decision).order_by("pk")
+            for e in Entitlement.objects.select_for_update()
+            .filter(decision=decision, source=EntitlementSource.DECISION)
+            .order_by("pk")
         }
-        for assessment in assess_many(_recognitions(decision)):
+        recognitions = list(_recognitions(decision))
+        # Recognitions with a higher level's star recorded on their result, or a higher-level entitlement already:
+        # one query, so that a decision (or a policy's re-sync of every decision) pays no query per recognition.
+        higher_ids = set(
+            Recognition.objects.filter(decision=decision)
+            .filter(
+                Q(dossier__result__province_result_star__gt=F("star"))
+                | Q(entitlements__source=EntitlementSource.HIGHER_LEVEL)
+            )
+            .values_list("pk", flat=True)
+        )
+        for assessment in assess_many(recognitions):
             recognition = assessment.recognition
+            if recognition.pk in higher_ids:  # a higher level's result recorded before the decision or a correction
+                higher = _sync_higher(recognition, by=by, now=now)
+                if higher:
+                    counts[higher] += 1
             entitlement = existing.get(recognition.pk)
             if entitlement is None:
                 if assessment.covered:

@@ -18,6 +18,14 @@ class SupportCase(models.TextChoices):
     UPGRADED = "upgraded", _("Upgraded to this star")
 
 
+class EntitlementSource(models.TextChoices):
+    """What recognised the product: this authority's decision, or a higher level's result recorded on the council's
+    result (the province's 4★ or the ministry's 5★ after the district forwarded the product)."""
+
+    DECISION = "decision", _("This authority's decision")
+    HIGHER_LEVEL = "higher_level", _("Higher level's recognition")
+
+
 class BudgetKind(models.TextChoices):
     SUPPORT = "support", _("OCOP support payments")
     PROGRAMME = "programme", _("Programme activities")

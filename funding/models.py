@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Recognition, RecognitionDecision
-from funding.enums import STARS, BudgetKind, EntitlementStatus, Payer, PaymentOutcome, SupportCase
+from funding.enums import STARS, BudgetKind, EntitlementSource, EntitlementStatus, Payer, PaymentOutcome, SupportCase
 from ocop.models import Authority, Commune, CommuneScopedQuerySet
 from programme.models import ProgrammeYear
 
@@ -153,9 +153,19 @@ class EntitlementQuerySet(CommuneScopedQuerySet):
 
 class Entitlement(models.Model):
     """What a producer is owed for a product's recognition under a policy (decision 18): created by the
-    decision-recorded hook, approved by finance, then paid once (or rejected with a reason)."""
+    decision-recorded hook, approved by finance, then paid once (or rejected with a reason).
 
-    recognition = models.OneToOneField(Recognition, on_delete=models.PROTECT, related_name="entitlement")
+    ``source`` says whose recognition it pays: this authority's decision (``decision``), or a higher level's result
+    recorded on the council's result (``higher_level``: under the district regime the province's 4★ or the ministry's
+    5★, paid by the province), whose decision number and date are ``higher_decision``/``higher_decision_date``. At
+    most one of each per recognition."""
+
+    recognition = models.ForeignKey(Recognition, on_delete=models.PROTECT, related_name="entitlements")
+    source = models.CharField(
+        _("recognised by"), max_length=20, choices=EntitlementSource.choices, default=EntitlementSource.DECISION
+    )
+    higher_decision = models.CharField(_("decision of the higher level"), max_length=100, blank=True)
+    higher_decision_date = models.DateField(_("date of that decision"), null=True, blank=True)
     decision = models.ForeignKey(RecognitionDecision, on_delete=models.PROTECT, related_name="entitlements")
     year = models.ForeignKey(
         ProgrammeYear, verbose_name=_("programme year"), on_delete=models.PROTECT, related_name="entitlements"
@@ -194,12 +204,28 @@ class Entitlement(models.Model):
         verbose_name_plural = _("entitlements")
         ordering = ["-decision__date", "product__name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["decision", "product"], name="entitlement_once_per_product_decision"),
+            models.UniqueConstraint(
+                fields=["decision", "product", "source"], name="entitlement_once_per_product_decision"
+            ),
+            models.UniqueConstraint(fields=["recognition", "source"], name="entitlement_once_per_recognition_source"),
             models.CheckConstraint(condition=Q(star__gte=3, star__lte=5), name="entitlement_star_3_to_5"),
         ]
 
     def __str__(self):
-        return f"{self.product} – {self.decision}"
+        return f"{self.product} – {self.decision_number}"
+
+    @property
+    def is_higher_level(self) -> bool:
+        return self.source == EntitlementSource.HIGHER_LEVEL
+
+    @property
+    def decision_number(self) -> str:
+        """The number of the decision this entitlement pays for (the higher level's, for its recognition)."""
+        return self.higher_decision if self.is_higher_level else self.decision.number
+
+    @property
+    def decision_date(self):
+        return self.higher_decision_date if self.is_higher_level else self.decision.date
 
 
 class Payment(models.Model):

@@ -5,6 +5,7 @@ support policies. Views authenticate, authorize, call one function of ``funding.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from evaluations.models import Recognition
 from funding import domain, printouts
-from funding.enums import PAYABLE_STATES, REJECTABLE_STATES, EntitlementStatus, Payer
+from funding.enums import PAYABLE_STATES, REJECTABLE_STATES, EntitlementSource, EntitlementStatus, Payer
 from funding.forms import (
     BudgetLineForm,
     EntitlementFilterForm,
@@ -265,7 +266,7 @@ def _visible_communes(user):
 def uncovered_list(request):
     """Recognitions that got no entitlement, each with the reason."""
     rules.authorize(request.user, "entitlement.list")
-    recognitions = _recognitions(request.user).filter(entitlement__isnull=True)
+    recognitions = _recognitions(request.user).exclude(entitlements__source=EntitlementSource.DECISION)
     page, query = paginate(request, recognitions)
     assessments = domain.assess_many(page.object_list)
     return render(request, "funding/uncovered_list.html", {"page": page, "query": query, "assessments": assessments})
@@ -281,7 +282,7 @@ def recognition_funding(request, pk):
         pk=pk,
     )
     rules.authorize(request.user, "entitlement.view", recognition)
-    entitlement = Entitlement.objects.filter(recognition=recognition).first()
+    entitlement = Entitlement.objects.filter(recognition=recognition, source=EntitlementSource.DECISION).first()
     if entitlement is not None:
         return redirect("funding:entitlement", entitlement.pk)
     return render(
@@ -298,24 +299,30 @@ def producer_funding(request, pk):
     producer = get_object_or_404(Producer.objects.select_related("commune"), pk=pk)
     rules.authorize(request.user, "entitlement.view", producer)
     recognitions = list(
-        _recognitions(request.user).filter(dossier__product__producer=producer).select_related("entitlement")[:100]
+        _recognitions(request.user)
+        .filter(dossier__product__producer=producer)
+        .prefetch_related(Prefetch("entitlements", queryset=Entitlement.objects.order_by("source", "pk")))[:100]
     )
     rows = []
-    assessments = {a.recognition.pk: a for a in domain.assess_many(r for r in recognitions if not _has(r))}
+    own = {r.pk: _own(r) for r in recognitions}
+    assessments = {a.recognition.pk: a for a in domain.assess_many(r for r in recognitions if own[r.pk] is None)}
     for recognition in recognitions:
-        rows.append({"recognition": recognition, "entitlement": recognition.entitlement if _has(recognition) else None,
+        rows.append({"recognition": recognition, "entitlement": own[recognition.pk],
                      "assessment": assessments.get(recognition.pk)})  # fmt: skip
+        # A higher level's recognition of the same product (the province's 4★) has its own row.
+        rows.extend(
+            {"recognition": recognition, "entitlement": e, "assessment": None}
+            for e in recognition.entitlements.all()
+            if e.is_higher_level
+        )
     entitlements = [row["entitlement"] for row in rows if row["entitlement"]]
     paid = sum((e.paid_amount or 0 for e in entitlements if e.status == EntitlementStatus.PAID), 0)
     return render(request, "funding/producer_funding.html", {"producer": producer, "rows": rows, "paid": paid})
 
 
-def _has(recognition) -> bool:
-    try:
-        recognition.entitlement  # noqa: B018 - reverse one-to-one: raises when there is none
-    except Entitlement.DoesNotExist:
-        return False
-    return True
+def _own(recognition):
+    """The entitlement of this authority's own recognition (prefetched), or None."""
+    return next((e for e in recognition.entitlements.all() if not e.is_higher_level), None)
 
 
 # ---------------------------------------------------------------------------------------------------- budgets

@@ -74,6 +74,21 @@ class AppendixRow:
     note: str
     registration_type: str
     commune: str
+    expected_star: int | None = None
+
+
+def expected_star_text(star) -> str:
+    return _("Expected %(star)s stars") % {"star": star}
+
+
+def appendix_note(dossier) -> str:
+    """The plan's "Ghi chú": the registration type ("Đăng ký mới"), or for a re-evaluation the star the plan expects
+    ("Dự kiến 4 sao", as the plan prints it); a new product with an expected star has both."""
+    expected = expected_star_text(dossier.expected_star) if dossier.expected_star else ""
+    if dossier.registration_type == RegistrationType.REEVALUATION and expected:
+        return expected
+    label = str(dossier.get_registration_type_display())
+    return f"{label}; {expected[:1].lower()}{expected[1:]}" if expected else label
 
 
 def appendix1(authority, year) -> dict:
@@ -90,9 +105,10 @@ def appendix1(authority, year) -> dict:
             producer=producer.name,
             address=producer_address(producer, dossier.commune, authority),
             product=dossier.product.name,
-            note=dossier.get_registration_type_display(),
+            note=appendix_note(dossier),
             registration_type=dossier.registration_type,
             commune=dossier.commune.name,
+            expected_star=dossier.expected_star,
         )
         (reevaluations if dossier.registration_type == RegistrationType.REEVALUATION else new).append(row)
     return {
@@ -104,6 +120,7 @@ def appendix1(authority, year) -> dict:
             {"number": "II", "title": _("Re-evaluated products"), "rows": reevaluations},
         ],
         "total": len(new) + len(reevaluations),
+        "place_date": place_and_date(authority, timezone.localdate()),
     }
 
 
@@ -327,7 +344,26 @@ def year_end(authority, year, *, with_money: bool, today=None) -> dict:
         "title": _("Year-end summary of the OCOP programme %(year)s") % {"year": year.year},
         "with_money": with_money,
         "place_date": place_and_date(authority, timezone.localdate()),
+        # The number is left for the records office to write when the report is registered, as printed drafts are.
+        "document_number": _("No.: %(blank)s/BC-UBND") % {"blank": "\u2003" * 4},
+        "recipients": report_recipients(authority),
     }
+
+
+def report_recipients(authority) -> list[str]:
+    """ "Nơi nhận" of a report the authority sends up: the next level, its own leaders, the council, the communes, and
+    the archive copy (records office and the standing body)."""
+    if authority.is_province:
+        above = [_("The Ministry of Agriculture and Environment")]
+    else:
+        above = [_("The province's People's Committee"), _("The province's Department of Agriculture")]
+    return [
+        *above,
+        _("The chair and vice-chairs of the People's Committee"),
+        _("Members of the OCOP evaluation council"),
+        _("People's Committees of the communes"),
+        _("Archived: records office, %(office)s") % {"office": authority.standing_body or authority.short_name},
+    ]
 
 
 def year_end_pdf(data: dict) -> bytes:

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import DateField, DateTimeField
 from django.utils.translation import gettext_lazy as _
 
 from ocop.models import AuditEntry
@@ -126,13 +127,51 @@ def display_value(name: str, value):
     return value
 
 
+def _as_date(model_class, name: str, value):
+    """A stored "YYYY-MM-DD" becomes a date only when the model's field is a date field (never free text)."""
+    if not isinstance(value, str):
+        return value
+    try:
+        field = model_class._meta.get_field(name)
+    except Exception:
+        return value
+    if not isinstance(field, DateField) or isinstance(field, DateTimeField):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return value  # an impossible date stays the text it was
+
+
+def _pairs(changes):
+    """(name, before, after) of an entry's changes, whatever shape a stored row has."""
+    if not isinstance(changes, dict):
+        return []
+    pairs = []
+    for name, values in changes.items():
+        if isinstance(values, list | tuple) and len(values) == 2:
+            pairs.append((str(name), values[0], values[1]))
+        else:
+            pairs.append((str(name), None, values))
+    return pairs
+
+
 def readable_changes(entry) -> list[tuple[str, object, object]]:
-    """(field label, before, after) for an entry, in the words of the page."""
+    """(field label, before, after) for an entry, in the words of the page.
+
+    Dates come back as ``date`` objects only for the model's date fields; every other value is shown as stored.
+    """
     model_class = ContentType.objects.get_for_id(entry.content_type_id).model_class()
-    return [
-        (field_label(model_class, name), display_value(name, values[0]), display_value(name, values[1]))
-        for name, values in entry.changes.items()
-    ]
+    rows = []
+    for name, before, after in _pairs(entry.changes):
+        shown = []
+        for value in (before, after):
+            try:
+                shown.append(display_value(name, _as_date(model_class, name, value)))
+            except Exception:
+                shown.append(value)
+        rows.append((field_label(model_class, name), *shown))
+    return rows
 
 
 EXTRA_FIELD_LABELS = {
@@ -152,7 +191,7 @@ EXTRA_FIELD_LABELS = {
     "number": _("number"),
     "star": _("star"),
     "version": _("version"),
-    "province_star": _("star recognised by the province"),
+    "province_star": _("star recognised by the next level"),
     "extension_until": _("deadline extended to"),
     "amount": _("amount (VND)"),
     "certificates": _("certificates"),

@@ -113,6 +113,11 @@ class Authority(models.Model):
         return str(NEXT_LEVEL_NAMES[self.next_level])
 
     @property
+    def next_level_slug(self) -> str:
+        """The next level in a file name: "de-nghi-tinh-…" from a district, "de-nghi-bo-…" from a province."""
+        return NEXT_LEVEL_SLUGS[self.next_level]
+
+    @property
     def forward_threshold(self):
         """The score (a setting) a product must reach to be forwarded to the next level."""
         return self.ministry_threshold if self.next_level == "ministry" else self.province_threshold
@@ -171,6 +176,7 @@ LEVEL_NOUNS = {
     AuthorityLevel.DISTRICT: pgettext_lazy("in a sentence: submit to the …", "district"),
     AuthorityLevel.PROVINCE: pgettext_lazy("in a sentence: submit to the …", "province"),
 }
+NEXT_LEVEL_SLUGS = {"province": "tinh", "ministry": "bo"}  # file names are unaccented Vietnamese in every language
 NEXT_LEVEL_NAMES = {
     "province": pgettext_lazy("forwarded to the …", "province"),
     "ministry": pgettext_lazy("forwarded to the …", "ministry"),

@@ -177,13 +177,27 @@ def lockout_response(request, original_response=None, credentials=None):
 # ---------------------------------------------------------------------------------------------------------------
 # Password reset by email, rate limited per client address and per email.
 # ---------------------------------------------------------------------------------------------------------------
-def _client_address(request) -> str:
-    try:
-        from axes.helpers import get_client_ip_address
+def client_address(request) -> str | None:
+    """The client's address, for login lockouts (django-axes' AXES_CLIENT_IP_CALLABLE) and the reset limit.
 
-        return get_client_ip_address(request) or "unknown"
-    except Exception:  # pragma: no cover - axes always answers; the fallback keeps the limit working
-        return request.META.get("REMOTE_ADDR", "unknown")
+    With ``PROXY_COUNT`` = 0 (no proxy) the connection's address; X-Forwarded-For is ignored, since any client can
+    send one. Behind N proxies, each proxy appends the address it saw, so the client is the N-th entry from the right
+    (django-ipware, with N - 1 proxies expected after the client); what the client wrote further left is not read. A
+    request without a usable header (a probe on the machine itself) falls back to the connection's address.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = getattr(settings, "PROXY_COUNT", 0)
+    if proxies <= 0:
+        return remote
+    from ipware.ip import get_client_ip
+
+    try:
+        address, _routable = get_client_ip(
+            request, proxy_count=proxies - 1, request_header_order=("HTTP_X_FORWARDED_FOR",), strict=False
+        )
+    except ValueError:
+        address = None
+    return address or remote
 
 
 def rate_limited(key: str, limit: int, window: int = 3600) -> bool:
@@ -208,7 +222,7 @@ class RateLimitedPasswordResetForm(PasswordResetForm):
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
         limit = settings.PASSWORD_RESET_RATE_PER_HOUR
-        over_address = rate_limited(f"pwreset:ip:{_client_address(self.request)}", limit)
+        over_address = rate_limited(f"pwreset:ip:{client_address(self.request) or 'unknown'}", limit)
         over_email = rate_limited(f"pwreset:email:{email}", limit)
         if over_address or over_email:
             raise forms.ValidationError(

@@ -49,6 +49,7 @@ if not DEBUG:
         )
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "ocop.views.csrf_failure"  # the site's Vietnamese page, not Django's inline-styled English one
 
 INSTALLED_APPS = [
     "ocop",
@@ -75,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise (static files are compressed already); HTML only where no BREACH oracle (docs/security.md).
+    "ocop.compression.SafeGZipMiddleware",
     "ocop.security.OddInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ocop.middleware.LanguageMiddleware",
@@ -293,10 +296,11 @@ AXES_LOCKOUT_CALLABLE = "ocop.security.lockout_response"
 AXES_USERNAME_CALLABLE = "ocop.security.axes_username"
 AXES_ENABLE_ADMIN = False  # ocop.admin registers its own, audited, views of attempts and lockouts
 AXES_VERBOSE = False
-# Behind a reverse proxy set AXES_PROXY_COUNT (proxies in front) so the client's address is the one locked out.
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
-if AXES_IPWARE_PROXY_COUNT:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# The client's address (login lockouts, the password-reset limit): behind PROXY_COUNT reverse proxies it is read from
+# X-Forwarded-For, counted from the right (the entries the proxies appended; what a client sends itself is ignored);
+# with 0, the default, the header is ignored and the connection's address is used. AXES_PROXY_COUNT is the old name.
+PROXY_COUNT = max(env_int("PROXY_COUNT", env_int("AXES_PROXY_COUNT", 0)), 0)
+AXES_CLIENT_IP_CALLABLE = "ocop.security.client_address"
 # Password reset by email: at most this many requests per address and per email an hour.
 PASSWORD_RESET_RATE_PER_HOUR = env_int("PASSWORD_RESET_RATE_PER_HOUR", 5)
 PASSWORD_RESET_TIMEOUT = 2 * 3600

@@ -134,3 +134,15 @@ def confirmation_page(
         "breadcrumbs": list(breadcrumbs),
     }
     return render(request, "confirm.html", context)
+
+
+def same_site_referer(request) -> str | None:
+    """The page the request came from (its Referer), when it is a page of this site; otherwise None."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return None

@@ -166,6 +166,20 @@ def error_403(request, exception=None):
     return render(request, "403.html", status=403)
 
 
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form sent without a valid security token (most often a page left open past the end of the
+    session, or signed in again in another tab). The site's own page in the user's language, with the site's static
+    CSS (Django's page has an inline style that the content policy blocks), and what to do about it."""
+    from ocop.view_utils import same_site_referer
+
+    return render(
+        request,
+        "403_csrf.html",
+        {"reload_url": same_site_referer(request) or request.get_full_path()},
+        status=403,
+    )
+
+
 def error_404(request, exception=None):
     return render(request, "404.html", status=404)
 

@@ -14,17 +14,20 @@ current year's round 1.
 
 The stories:
 
-* open round (this year's round 2, commune deadline 21 days ahead):
-  Bánh mật Thanh Lâm – draft, some documents and half of the verification, for xa-thanh-lam to finish and submit;
-  Nem chua Tư Thủy – submitted; Long nhãn Lục Sơn – returned with two comments;
-  Khoai lang Yên Sơn – returned once, fixed and resubmitted.
+* open round (this year's round 2, commune deadline 21 days ahead), INVENTED products of Appendix 1's producers:
+  Bánh gio Thanh Lâm – draft, some documents and half of the verification, for xa-thanh-lam to finish and submit;
+  Giò lụa Tư Thủy – submitted; Vải thiều sấy khô Lục Sơn – returned with two comments;
+  Khoai lang sấy dẻo Yên Sơn – returned once, fixed and resubmitted.
 * scoring round (this year's round 1, commune deadline 10 days ago, council deadline 10 days ahead): two dossiers
   accepted for evaluation, Rượu nếp cái hoa vàng Bảo Sơn (re-evaluation) and Gà đồi Lục Nam (new). Both products
   and their producers are INVENTED for the demo (they are not in Appendix 1); ``evaluations.demo`` puts the round
   in scoring.
-* 2024 round 1 (past): the two re-evaluations (Đông trùng hạ thảo khô, Trà hoa vàng) and three new products
-  (Rượu đông trùng hạ thảo, Mật ong đông trùng hạ thảo, Trà hoa vàng đông trùng túi lọc) accepted for evaluation;
-  ``evaluations.demo`` scores, approves and recognises them.
+* 2024 round 1 (past): the two re-evaluations (Đông trùng hạ thảo khô, Trà hoa vàng, each "Dự kiến 4 sao" in the
+  plan) and three new products (Rượu đông trùng hạ thảo, Mật ong đông trùng hạ thảo, Trà hoa vàng đông trùng túi
+  lọc) accepted for evaluation; ``evaluations.demo`` scores, approves and recognises them.
+* 2024 round 2 (past, commune deadline 10/10/2024): the plan's four other new products (Khoai lang Yên Sơn, Long
+  nhãn Lục Sơn, Bánh mật Thanh Lâm, Nem chua Tư Thủy) submitted in early October and accepted for evaluation; the
+  demo does not score round 2. So 2024 holds the nine rows of Appendix 1 as the plan gives them.
 """
 
 import datetime
@@ -134,20 +137,6 @@ PRODUCERS = [
         "0912486093",
         representative_ethnicity="Tày",
     ),
-    # INVENTED: Appendix 1, part II, row 1 puts the product name ("Đông trùng hạ thảo khô") in the producer column, so
-    # the plan names no producer for this re-evaluation. This cooperative is made up for the demo. The address (Thôn
-    # Đông Sơn, xã Đông Hưng) is the one printed, and it is also the address of Công ty TNHH dược thảo Trường Thọ,
-    # so the real producer may well be that company: check with the district before using this as real data.
-    ProducerSeed(
-        "htx-dong-son",
-        "dong-hung",
-        ProducerKind.COOPERATIVE,
-        "Hợp tác xã dược liệu Đông Sơn",
-        "Ngô Văn Bình",
-        Gender.MALE,
-        "Thôn Đông Sơn",
-        "0906531847",
-    ),
     # INVENTED for the current year's scoring round (not in Appendix 1 of the 2024 plan): a cooperative distilling
     # rượu nếp cái hoa vàng in xã Bảo Sơn and a cooperative group raising hill chickens in xã Bắc Lũng. Names,
     # villages, representatives and phone numbers are made up; they stand for the kind of product Lục Nam registers.
@@ -185,29 +174,73 @@ class ProductSeed:
     description: str
     registration_type: str
     verification: dict
-    stage: str  # "current" (this year's open round), "scoring" (this year's round in scoring) or "2024"
+    stage: str  # "current" (this year's open round), "scoring" (this year's round in scoring), "2024", "2024-2"
     target: str  # DossierStatus the story ends in
     submitted_at: datetime.datetime | None = None  # for the 2024 round: a moment inside its window
     upload_items: tuple | None = None  # None: every required item plus EXTRA_ITEMS
     comments: tuple = ()  # the district's comments when it returns the dossier
     fixes: tuple = ()  # (item, file stem) uploaded before resubmitting
     extra_items: tuple = field(default=("ket_qua_kiem_nghiem",))
+    expected_star: int | None = None  # the plan's "Dự kiến N sao"
 
 
 def _verifier(name, commune):
     return f"{name} – Công chức Địa chính – Nông nghiệp xã {commune}"
 
 
-def _at(day, hour, minute=0):
-    return datetime.datetime(2024, 6, day, hour, minute, tzinfo=VN)
+def _at(day, hour, minute=0, *, month=6):
+    return datetime.datetime(2024, month, day, hour, minute, tzinfo=VN)
 
 
 # Product names as in Appendix 1, with the PDF's line breaks joined and the capitals of "Khoai Lang" and "Long Nhãn"
 # put in sentence case. The plan prints "Tư Thuỷ" (old accent placement); the app writes "Tư Thủy".
-# Criteria sets, by the names in evaluations/criteria/*.yaml (the council may change a product's set before it
+# Criteria sets, by the names in programme/criteria/*.yaml (the council may change a product's set before it
 # accepts a dossier; see ocop-facts.md §10 q.10 on the ambiguous ones):
 PRODUCTS = [
-    # ---- current round
+    # ---- 2024 round 2 (commune deadline 10/10/2024): the other four new products of Appendix 1, accepted for
+    # evaluation. The plan lists them for 2024; the demo's council has not scored round 2.
+    ProductSeed(
+        "khoai-lang",
+        "duong-van-sy",
+        "Khoai lang Yên Sơn",
+        "01",  # Rau, củ, quả, hạt tươi
+        "Khoai lang ruột vàng trồng trên đất cát pha, củ đều, bở và ngọt; đóng thùng 5 kg và 10 kg.",
+        Reg.NEW,
+        {
+            "raw_material_origin": "Khoai lang do hộ tự trồng và liên kết với các hộ tại thôn Nội Chùa, xã Yên Sơn.",
+            "local_raw_material_percent": 100,
+            "local_labour_percent": 100,
+            "idea_origin": "Khoai lang là cây trồng vụ đông quen thuộc của xã; hộ đăng ký sản phẩm để có nhãn mác "
+            "và đưa vào cửa hàng nông sản.",
+            "local_identity": "Khoai trồng trên chân đất cát pha của thôn Nội Chùa, củ bở, vị ngọt bùi.",
+            "verified_by_name": _verifier("Nguyễn Đức Mạnh", "Yên Sơn"),
+            "verified_on": datetime.date(2024, 9, 30),
+        },
+        "2024-2",
+        DossierStatus.ACCEPTED,
+        submitted_at=_at(1, 9, 0, month=10),
+    ),
+    ProductSeed(
+        "long-nhan",
+        "htx-luc-son",
+        "Long nhãn Lục Sơn",
+        "07",  # Chế biến từ rau, củ, quả, hạt (dried longan: processed fruit)
+        "Cùi nhãn tách hạt, sấy khô bằng lò sấy của hợp tác xã, đóng túi 500 g.",
+        Reg.NEW,
+        {
+            "raw_material_origin": "Nhãn tươi thu mua của các thành viên hợp tác xã tại thôn Vĩnh Tân và các thôn "
+            "trong xã Lục Sơn; sấy tại xưởng của hợp tác xã.",
+            "local_raw_material_percent": 95,
+            "local_labour_percent": 90,
+            "idea_origin": "Hợp tác xã sấy long nhãn để tiêu thụ nhãn chính vụ, tránh ép giá quả tươi.",
+            "local_identity": "Nhãn trồng trên đất đồi dưới chân dãy Yên Tử, cùi dày, vị ngọt đậm.",
+            "verified_by_name": _verifier("Nguyễn Văn Tùng", "Lục Sơn"),
+            "verified_on": datetime.date(2024, 10, 1),
+        },
+        "2024-2",
+        DossierStatus.ACCEPTED,
+        submitted_at=_at(2, 10, 30, month=10),
+    ),
     ProductSeed(
         "banh-mat",
         "tht-banh-mat",
@@ -215,17 +248,20 @@ PRODUCTS = [
         "06",  # Chế biến từ gạo, ngũ cốc
         "Bánh làm từ gạo nếp cái hoa vàng, mật mía và lạc, gói lá dong, luộc chín; món quà quê của xã Thanh Lâm.",
         Reg.NEW,
-        # Only half filled in: xa-thanh-lam finishes it in the demo.
         {
             "raw_material_origin": "Gạo nếp cái hoa vàng mua của các hộ trong thôn Sơn Đình 2 và các thôn lân cận; "
             "mật mía và lạc mua trong huyện; lá dong do thành viên tổ hợp tác trồng.",
             "local_raw_material_percent": 85,
             "local_labour_percent": 100,
+            "idea_origin": "Các hộ trong thôn làm bánh mật bán dịp Tết và lễ hội; tổ hợp tác thống nhất quy trình, "
+            "nhãn mác để đăng ký OCOP.",
+            "local_identity": "Bánh mật gói lá dong, làm dịp Tết và lễ hội làng Sơn Đình.",
+            "verified_by_name": _verifier("Đỗ Văn Hải", "Thanh Lâm"),
+            "verified_on": datetime.date(2024, 10, 3),
         },
-        "current",
-        DossierStatus.DRAFT,
-        upload_items=("phieu_dang_ky", "giay_dang_ky_kinh_doanh", "nhan_san_pham"),
-        extra_items=(),
+        "2024-2",
+        DossierStatus.ACCEPTED,
+        submitted_at=_at(4, 8, 45, month=10),
     ),
     ProductSeed(
         "nem-chua",
@@ -244,24 +280,67 @@ PRODUCTS = [
             "local_identity": "Nem gói lá ổi, vị chua dịu, ăn kèm lá sung và tương ớt; món quen của chợ phiên "
             "vùng Trường Sơn.",
             "verified_by_name": _verifier("Nguyễn Thị Huyền", "Trường Sơn"),
+            "verified_on": datetime.date(2024, 10, 4),
+        },
+        "2024-2",
+        DossierStatus.ACCEPTED,
+        submitted_at=_at(7, 14, 15, month=10),
+    ),
+    # ---- this year's open round: INVENTED products of the same producers (not in Appendix 1 of the 2024 plan,
+    # which lists what the district expected for 2024). Names and descriptions are made up for the demo.
+    ProductSeed(
+        "banh-gio",
+        "tht-banh-mat",
+        "Bánh gio Thanh Lâm",
+        "06",  # Chế biến từ gạo, ngũ cốc
+        "Bánh gio làm từ gạo nếp ngâm nước tro rơm nếp, gói lá dong, luộc chín; bán theo chục.",
+        Reg.NEW,
+        # Only half filled in: xa-thanh-lam finishes it in the demo.
+        {
+            "raw_material_origin": "Gạo nếp mua của các hộ trong thôn Sơn Đình 2 và các thôn lân cận; tro rơm nếp "
+            "và lá dong do thành viên tổ hợp tác chuẩn bị.",
+            "local_raw_material_percent": 90,
+            "local_labour_percent": 100,
+        },
+        "current",
+        DossierStatus.DRAFT,
+        upload_items=("phieu_dang_ky", "giay_dang_ky_kinh_doanh", "nhan_san_pham"),
+        extra_items=(),
+    ),
+    ProductSeed(
+        "gio-lua",
+        "tran-van-tu",
+        "Giò lụa Tư Thủy",
+        "08",  # Chế biến từ thịt, thủy sản, trứng, sữa, các sản phẩm từ mật ong
+        "Giò lụa giã từ thịt lợn nạc tươi trong ngày và nước mắm, gói lá chuối, luộc chín; cây 500 g và 1 kg.",
+        Reg.NEW,
+        {
+            "raw_material_origin": "Thịt lợn nạc mua của các trại chăn nuôi trên địa bàn xã Trường Sơn và xã Vô "
+            "Tranh; lá chuối của các hộ trong thôn Lầm.",
+            "local_raw_material_percent": 80,
+            "local_labour_percent": 100,
+            "idea_origin": "Hộ làm giò lụa cùng nem chua từ nhiều năm; nay chuẩn hóa quy trình, bao bì để đăng ký "
+            "OCOP.",
+            "local_identity": "Giò lụa gói lá chuối tươi, dai giòn; món quen của chợ phiên vùng Trường Sơn.",
+            "verified_by_name": _verifier("Nguyễn Thị Huyền", "Trường Sơn"),
         },
         "current",
         DossierStatus.SUBMITTED,
     ),
     ProductSeed(
-        "long-nhan",
+        "vai-say",
         "htx-luc-son",
-        "Long nhãn Lục Sơn",
-        "07",  # Chế biến từ rau, củ, quả, hạt (dried longan: processed fruit)
-        "Cùi nhãn tách hạt, sấy khô bằng lò sấy của hợp tác xã, đóng túi 500 g.",
+        "Vải thiều sấy khô Lục Sơn",
+        "07",  # Chế biến từ rau, củ, quả, hạt (dried lychee: processed fruit)
+        "Vải thiều sấy nguyên quả bằng lò sấy của hợp tác xã, đóng túi 1 kg.",
         Reg.NEW,
         {
-            "raw_material_origin": "Nhãn tươi thu mua của các thành viên hợp tác xã tại thôn Vĩnh Tân và các thôn "
-            "trong xã Lục Sơn; sấy tại xưởng của hợp tác xã.",
+            "raw_material_origin": "Vải thiều tươi thu mua của các thành viên hợp tác xã tại thôn Vĩnh Tân và các "
+            "thôn trong xã Lục Sơn; sấy tại xưởng của hợp tác xã.",
             "local_raw_material_percent": 95,
             "local_labour_percent": 90,
-            "idea_origin": "Hợp tác xã sấy long nhãn để tiêu thụ nhãn chính vụ, tránh ép giá quả tươi.",
-            "local_identity": "Nhãn trồng trên đất đồi dưới chân dãy Yên Tử, cùi dày, vị ngọt đậm.",
+            "idea_origin": "Hợp tác xã sấy vải để tiêu thụ vải chính vụ, tránh ép giá quả tươi.",
+            "local_identity": "Vải trồng trên đất đồi dưới chân dãy Yên Tử, cùi dày, vị ngọt đậm.",
             "verified_by_name": _verifier("Nguyễn Văn Tùng", "Lục Sơn"),
         },
         "current",
@@ -280,19 +359,18 @@ PRODUCTS = [
         extra_items=(),
     ),
     ProductSeed(
-        "khoai-lang",
+        "khoai-lang-say",
         "duong-van-sy",
-        "Khoai lang Yên Sơn",
-        "01",  # Rau, củ, quả, hạt tươi
-        "Khoai lang ruột vàng trồng trên đất cát pha, củ đều, bở và ngọt; đóng thùng 5 kg và 10 kg.",
+        "Khoai lang sấy dẻo Yên Sơn",
+        "07",  # Chế biến từ rau, củ, quả, hạt
+        "Khoai lang ruột vàng hấp chín, cắt lát, sấy dẻo không đường; túi 250 g và 500 g.",
         Reg.NEW,
         {
             "raw_material_origin": "Khoai lang do hộ tự trồng và liên kết với các hộ tại thôn Nội Chùa, xã Yên Sơn.",
             "local_raw_material_percent": 100,
             "local_labour_percent": 100,
-            "idea_origin": "Khoai lang là cây trồng vụ đông quen thuộc của xã; hộ đăng ký sản phẩm để có nhãn mác "
-            "và đưa vào cửa hàng nông sản.",
-            "local_identity": "Khoai trồng trên chân đất cát pha của thôn Nội Chùa, củ bở, vị ngọt bùi.",
+            "idea_origin": "Hộ chế biến khoai lang sấy dẻo để bán quanh năm, không phụ thuộc giá khoai tươi vụ đông.",
+            "local_identity": "Khoai trồng trên chân đất cát pha của thôn Nội Chùa, vị ngọt bùi tự nhiên.",
             "verified_by_name": _verifier("Nguyễn Đức Mạnh", "Yên Sơn"),
         },
         "current",
@@ -304,7 +382,7 @@ PRODUCTS = [
                 "Nghị định 43/2017/NĐ-CP và Nghị định 111/2021/NĐ-CP.",
             ),
         ),
-        fixes=(("nhan_san_pham", "nhan-san-pham-khoai-lang-ban-sua"),),
+        fixes=(("nhan_san_pham", "nhan-san-pham-khoai-lang-say-ban-sua"),),
         extra_items=(),
     ),
     # ---- 2024 round 1: accepted for evaluation
@@ -374,17 +452,20 @@ PRODUCTS = [
     ),
     ProductSeed(
         "dong-trung-kho",
-        "htx-dong-son",
+        # Appendix 1, part II, row 1 prints the product's name in the producer column: the plan names no producer.
+        # The only producer at the address it prints (Thôn Đông Sơn, xã Đông Hưng) is Công ty TNHH dược thảo Trường
+        # Thọ (part I, rows 3 and 4), so the demo gives the product to that company rather than invent one.
+        "truong-tho",
         "Đông trùng hạ thảo khô",
         "20",  # Tinh dầu và thảo dược khác (dried medicinal fungus; not a registered functional food, so not 18)
         "Quả thể đông trùng hạ thảo (Cordyceps militaris) sấy thăng hoa, hộp 10 g và 20 g.",
         Reg.REEVALUATION,
         {
-            "raw_material_origin": "Đông trùng hạ thảo nuôi cấy trong phòng sạch của hợp tác xã tại thôn Đông Sơn; "
+            "raw_material_origin": "Đông trùng hạ thảo nuôi cấy trong phòng sạch của công ty tại thôn Đông Sơn; "
             "giống mua của viện nghiên cứu, giá thể tự phối trộn.",
             "local_raw_material_percent": 90,
             "local_labour_percent": 100,
-            "idea_origin": "Sản phẩm đã được công nhận OCOP 4 sao; hợp tác xã đăng ký đánh giá lại khi giấy chứng "
+            "idea_origin": "Sản phẩm đã được công nhận OCOP 4 sao; công ty đăng ký đánh giá lại khi giấy chứng "
             "nhận hết hiệu lực.",
             "local_identity": "Mô hình nuôi trồng dược liệu công nghệ cao đầu tiên của xã Đông Hưng.",
             "verified_by_name": _verifier("Nguyễn Văn Quyết", "Đông Hưng"),
@@ -394,6 +475,7 @@ PRODUCTS = [
         DossierStatus.ACCEPTED,
         submitted_at=_at(3, 10, 0),
         extra_items=("ket_qua_kiem_nghiem", "so_huu_tri_tue"),
+        expected_star=4,  # "Dự kiến 4 sao"
     ),
     ProductSeed(
         "tra-hoa-vang",
@@ -417,6 +499,7 @@ PRODUCTS = [
         DossierStatus.ACCEPTED,
         submitted_at=_at(5, 14, 30),
         extra_items=("ket_qua_kiem_nghiem", "so_huu_tri_tue"),
+        expected_star=4,  # "Dự kiến 4 sao"
     ),
     # ---- this year's round 1, in scoring: INVENTED products (see the producers above), accepted for evaluation.
     # Their dates are computed from the round's commune deadline (see _moments).
@@ -612,6 +695,7 @@ def _dossier(product: Product, round: Round, seed: ProductSeed, by, moments: dic
         product=product,
         round=round,
         registration_type=seed.registration_type,
+        expected_star=seed.expected_star,
         by=by,
         now=moments["opened"],
     )

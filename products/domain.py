@@ -157,10 +157,15 @@ def _update(obj, values, action, by, extra_changed=False, at=None) -> bool:
 
 # ---------------------------------------------------------------------------- dossiers
 @transaction.atomic
-def create_dossier(*, product, round, registration_type, by, now=None) -> Dossier:
+def create_dossier(*, product, round, registration_type, by, expected_star=None, now=None) -> Dossier:
     now = now or timezone.now()
     dossier = Dossier(
-        product=product, round=round, commune=product.commune, registration_type=registration_type, created_at=now
+        product=product,
+        round=round,
+        commune=product.commune,
+        registration_type=registration_type,
+        expected_star=expected_star,
+        created_at=now,
     )
     _require(by, "dossier.create", dossier)
     if Dossier.objects.filter(product=product, round=round).exists():

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ocop import rules
+from ocop.forms import EMPTY_CHOICE
 from ocop.lib.collation import vi_order
 from ocop.models import Commune
 from products import checklist, domain
@@ -79,6 +80,14 @@ class DossierCreateForm(forms.Form):
     round = forms.ModelChoiceField(label=_("Round"), queryset=Round.objects.none())
     registration_type = forms.ChoiceField(
         label=_("Registration type"), choices=Dossier._meta.get_field("registration_type").choices
+    )
+    expected_star = forms.TypedChoiceField(
+        label=_("Expected star"),
+        choices=[EMPTY_CHOICE, *Dossier._meta.get_field("expected_star").choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=Dossier._meta.get_field("expected_star").help_text,
     )
 
     def __init__(self, *args, user, **kwargs):

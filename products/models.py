@@ -129,6 +129,13 @@ class Dossier(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=DossierStatus.choices, default=DossierStatus.DRAFT, db_index=True
     )
+    expected_star = models.PositiveSmallIntegerField(
+        _("expected star"),
+        null=True,
+        blank=True,
+        choices=[(3, "3★"), (4, "4★"), (5, "5★")],
+        help_text=_("The star the plan expects for the product (the note of the plan's Appendix 1), if any."),
+    )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     submission_count = models.PositiveSmallIntegerField(_("times submitted"), default=0)
     decided_at = models.DateTimeField(_("accepted or rejected"), null=True, blank=True)

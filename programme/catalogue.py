@@ -1,4 +1,4 @@
-"""The catalogue of criteria sets: kept in step with the YAML files in evaluations/criteria/."""
+"""The catalogue of criteria sets: kept in step with the YAML files in programme/criteria/."""
 
 from programme.criteria import sync
 from programme.models import CriteriaSet

@@ -1,4 +1,4 @@
-"""Criteria sets as versioned data: load and validate the YAML sheets kept in evaluations/criteria/.
+"""Criteria sets as versioned data: load and validate the YAML sheets kept in programme/criteria/.
 
 A sheet is refused with a message naming the set and the criterion when its structure is wrong (a missing field,
 points that are not whole numbers, options out of order, a repeated or inverted star mark). Arithmetic that does

@@ -55,7 +55,7 @@ def seed_rounds(authority: Authority) -> dict:
         number=1,
         defaults={"commune_deadline": datetime.date(2024, 6, 10), "district_deadline": datetime.date(2024, 6, 15)},
     )
-    Round.objects.update_or_create(
+    round_2, _ = Round.objects.update_or_create(
         year=year_2024,
         number=2,
         defaults={"commune_deadline": datetime.date(2024, 10, 10), "district_deadline": datetime.date(2024, 10, 15)},
@@ -93,4 +93,4 @@ def seed_rounds(authority: Authority) -> dict:
             "district_deadline": today + datetime.timedelta(days=26),
         },
     )
-    return {"2024": round_1, "scoring": scoring, "current": current}
+    return {"2024": round_1, "2024-2": round_2, "scoring": scoring, "current": current}

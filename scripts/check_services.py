@@ -1,6 +1,7 @@
 """Check that PostgreSQL and Redis answer before the test suite starts; say clearly what is wrong."""
 
 import sys
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
 import redis
@@ -9,7 +10,8 @@ import redis
 def main(database_url: str, redis_url: str) -> int:
     problems = []
     try:
-        psycopg2.connect(database_url.replace("/ocop", "/postgres"), connect_timeout=3).close()
+        # The server's maintenance database: the test database need not exist yet (any name, e.g. ocop_h18tests).
+        psycopg2.connect(urlunsplit(urlsplit(database_url)._replace(path="/postgres")), connect_timeout=3).close()
     except psycopg2.Error as exc:
         problems.append(
             f"PostgreSQL does not answer at {database_url}: {str(exc).strip()}\n"

@@ -13,8 +13,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ("evaluations", "0005_merge_scale_indexes"),
         ("programme", "0001_initial"),
-        ("products", "0005_round_and_criteria_set_in_programme"),
-        ("funding", "0003_programme_year_in_programme"),
+        ("products", "0006_round_and_criteria_set_in_programme"),
+        ("funding", "0004_programme_year_in_programme"),
     ]
 
     operations = [

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluations.enums import (
     CouncilRole,
+    Flag,
     SheetStatus,
 )
 from programme.enums import RoundStage
@@ -175,6 +176,21 @@ class Result(models.Model):
         """Flags that still stop approval: quorum and the chair's sheet always; spread unless the chair recorded a
         reason."""
         return [f for f in self.flags if f in ("quorum", "chair") or (f == "spread" and not self.resolution)]
+
+    @property
+    def flag_items(self) -> list[dict]:
+        """Each flag with its own words (``Flag``): ``label`` for a sentence, ``short`` for a badge; ``settled`` for a
+        spread the chair accepted with a reason. A stored value of another shape shows nothing rather than fail."""
+        flags = self.flags if isinstance(self.flags, list) else []
+        return [
+            {
+                "flag": str(flag),
+                "label": Flag.words(flag),
+                "short": Flag.words(flag, short=True),
+                "settled": flag == Flag.SPREAD and bool(self.resolution),
+            }
+            for flag in flags
+        ]
 
     def forwarded(self, authority) -> bool:
         """Decision 2a: the council's uncapped star reaches the next level's star with the exact mean at its

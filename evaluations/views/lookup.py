@@ -62,10 +62,7 @@ def lookup(request):
         return redirect("evaluations:verify", found.code)
     today = timezone.localdate()
     rows = [(c, c.status(today)) for c in matches[:MAX_MATCHES]]
-    context = {
-        "authority": Authority.objects.current(),
-        "q": normalise(text),
-        "rows": rows,
-        "more": len(matches) > MAX_MATCHES,
-    }
-    return render(request, "public/lookup.html", context, status=200 if rows or not text else 404)
+    q = normalise(text)
+    context = {"authority": Authority.objects.current(), "q": q, "rows": rows, "more": len(matches) > MAX_MATCHES}
+    # Nothing typed (or only spaces): the page says what to type, it is not a "not found".
+    return render(request, "public/lookup.html", context, status=200 if rows or not q else 404)

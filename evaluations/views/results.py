@@ -82,7 +82,7 @@ def result_detail(request, pk):
             else [],
             "assigned_ids": assigned_ids,
             "reason_form": ReasonForm(),
-            "province_form": ProvinceResultForm(),
+            "province_form": ProvinceResultForm(authority=round_.year.authority),
             "submitted": SheetStatus.SUBMITTED,
         },
     )
@@ -125,14 +125,15 @@ def province_result(request, pk):
     dossier = _dossier(pk)
     rules.authorize(request.user, "decision.record", dossier.round)
     result = get_object_or_404(Result, dossier=dossier)
-    form = ProvinceResultForm(request.POST)
+    authority = dossier.round.year.authority
+    form = ProvinceResultForm(request.POST, authority=authority)
     if form.is_valid():
         perform(
             request,
             domain.record_province_result,
             result,
             by=request.user,
-            done=_("The province's result was recorded."),
+            done=_("The %(level)s's result was recorded.") % {"level": authority.next_level_name},
             **form.cleaned_data,
         )
     else:

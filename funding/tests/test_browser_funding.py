@@ -130,3 +130,63 @@ def test_finance_approves_and_pays_and_the_budget_changes(live_server, page, scr
     page.goto(f"{base}{reverse('funding:policy_edit', args=[nq67.pk])}")
     assert page.locator("input[name=rate_new_3]").input_value() == "50000000"
     screenshot(page, "funding-policy-form-desktop")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_finance_switches_the_budget_page_to_another_year(live_server, page, screenshot, finance_officer, authority):
+    """The year switch sends its form when another year is chosen (a static script; an inline onchange was blocked
+    by the content policy), and its button still works without JavaScript (issue 18, item 6)."""
+    from products.tests.factories import ProgrammeYearFactory
+
+    year_2024 = ProgrammeYearFactory(authority=authority, year=2024)
+    year_2025 = ProgrammeYearFactory(authority=authority, year=2025)
+    BudgetLine.objects.create(year=year_2024, name="Tuyên truyền năm 2024", amount=Decimal("200000000"),
+                              payer=Payer.PROVINCE)  # fmt: skip
+    BudgetLine.objects.create(year=year_2025, name="Học tập kinh nghiệm năm 2025", amount=Decimal("120000000"),
+                              payer=Payer.PROVINCE)  # fmt: skip
+    violations = []
+    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    base = live_server.url
+    for viewport, name in ((PHONE, "phone"), (DESKTOP, "desktop")):
+        page.set_viewport_size(viewport)
+        _login(page, base, finance_officer)
+        page.goto(f"{base}{reverse('funding:budget')}?year=2024")
+        lines = page.locator("[data-testid=budget-lines] [data-testid=row]")
+        assert lines.all_inner_texts() and "Tuyên truyền năm 2024" in lines.first.inner_text()
+
+        with page.expect_navigation():
+            page.select_option("#id_year", "2025")  # only the change: no button pressed
+        assert page.url.endswith("?year=2025")
+        assert page.locator("h1").inner_text().endswith("2025")
+        texts = lines.all_inner_texts()
+        assert len(texts) == 1 and "Học tập kinh nghiệm năm 2025" in texts[0]
+        assert page.locator("#id_year").input_value() == "2025"
+        if viewport is PHONE:
+            _fits_a_phone(page)
+        screenshot(page, f"funding-budget-year-switch-{name}")
+        page.context.clear_cookies()
+    assert violations == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_budget_year_switch_works_without_javascript(live_server, browser, finance_officer, authority):
+    from products.tests.factories import ProgrammeYearFactory
+
+    ProgrammeYearFactory(authority=authority, year=2024)
+    year_2025 = ProgrammeYearFactory(authority=authority, year=2025)
+    BudgetLine.objects.create(year=year_2025, name="Học tập kinh nghiệm năm 2025", amount=Decimal("120000000"),
+                              payer=Payer.PROVINCE)  # fmt: skip
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    base = live_server.url
+    _login(page, base, finance_officer)
+    page.goto(f"{base}{reverse('funding:budget')}?year=2024")
+    page.select_option("#id_year", "2025")
+    assert page.url.endswith("?year=2024")  # nothing happens by itself without JavaScript…
+    page.locator("[data-testid=year-switch] button[type=submit]").click()  # …the button sends the form
+    page.wait_for_load_state()
+    assert page.url.endswith("?year=2025")
+    assert "Học tập kinh nghiệm năm 2025" in page.locator("[data-testid=budget-lines]").inner_text()
+    context.close()

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from funding import domain
 from funding.demo import seed_funding
-from funding.enums import BudgetKind, EntitlementStatus
+from funding.enums import BudgetKind, EntitlementSource, EntitlementStatus
 from funding.models import BudgetLine, Entitlement, Expense, Payment, SupportPolicy
 from ocop import demo as ocop_demo
 from ocop.models import AuditEntry
@@ -29,7 +29,8 @@ def _counts():
 @pytest.mark.django_db
 def test_demo_funding_stories_and_idempotence(seeded):
     authority = seeded["authority"]
-    statuses = dict(Entitlement.objects.values_list("product__name", "status"))
+    own = Entitlement.objects.filter(source=EntitlementSource.DECISION)
+    statuses = dict(own.values_list("product__name", "status"))
     assert statuses == {
         "Trà hoa vàng đông trùng túi lọc": EntitlementStatus.PAID,
         "Rượu đông trùng hạ thảo": EntitlementStatus.PAID,
@@ -37,7 +38,18 @@ def test_demo_funding_stories_and_idempotence(seeded):
         "Trà hoa vàng": EntitlementStatus.PAYMENT_FAILED,
         "Đông trùng hạ thảo khô": EntitlementStatus.PROPOSED,
     }
-    amounts = dict(Entitlement.objects.values_list("product__name", "amount"))
+    amounts = dict(own.values_list("product__name", "amount"))
+    # The province's 4★ of Trà hoa vàng (recorded on the council's result) has its own entitlement: kept at 4★, paid
+    # by the province (issue 18, item 18).
+    higher = Entitlement.objects.get(source=EntitlementSource.HIGHER_LEVEL)
+    assert (higher.product.name, higher.star, higher.case, higher.amount, higher.payer, higher.status) == (
+        "Trà hoa vàng",
+        4,
+        "kept",
+        Decimal("60000000"),
+        "province",
+        EntitlementStatus.PROPOSED,
+    )
     assert amounts["Trà hoa vàng"] == Decimal("20000000") and amounts["Rượu đông trùng hạ thảo"] == Decimal("50000000")
     support = BudgetLine.objects.get(year__year=2024, kind=BudgetKind.SUPPORT)
     assert domain.line_totals(support) == {

@@ -103,7 +103,6 @@ def test_member_home_lists_a_bounded_number_of_sheets_and_says_how_many_more(
 
 
 def test_home_shows_recognitions_against_the_plans_targets(client_for, district_officer, authority):
-    import datetime
 
     from evaluations.models import Recognition, RecognitionDecision
     from products.tests.factories import DossierFactory, RoundFactory
@@ -114,7 +113,7 @@ def test_home_shows_recognitions_against_the_plans_targets(client_for, district_
     )
     round_ = RoundFactory(year=year)
     decision = RecognitionDecision.objects.create(
-        round=round_, number="1/QĐ", date=datetime.date.today(), signed_by="Lê Văn Thành"
+        round=round_, number="1/QĐ", date=timezone.localdate(), signed_by="Lê Văn Thành"
     )
     for registration_type, star in [("moi", 3), ("moi", 3), ("danh_gia_lai", 3), ("moi", 2)]:
         dossier = DossierFactory(round=round_, registration_type=registration_type)

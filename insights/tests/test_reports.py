@@ -5,7 +5,9 @@ import csv
 import io
 import re
 import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -16,6 +18,7 @@ from pypdf import PdfReader
 from funding.models import BudgetLine
 from insights import reports
 from ocop import demo as ocop_demo
+from ocop.models import Authority
 from programme.models import ProgrammeYear, Round
 
 
@@ -30,58 +33,67 @@ def sheet_values(content: bytes) -> list[list]:
     return [list(row) for ws in workbook.worksheets for row in ws.iter_rows(values_only=True)]
 
 
-# The seed plan's Appendix 1 (../shared/domain/seed-plan-luc-nam-2024.txt) as the demo loads it: the PDF's line breaks
-# joined, "Hộ kinh doang: Dương Văn Sỹ" → "Hộ kinh doanh Dương Văn Sỹ", "Khoai Lang"/"Long Nhãn" in sentence case,
-# "Tư Thuỷ" → "Tư Thủy", and part II row 1 (whose producer column repeats the product name) given the demo's
-# producer (products/demo.py explains it). Columns: producer, address, product, type.
-PLAN_ROWS = {
-    (
-        "Hộ kinh doanh Dương Văn Sỹ",
-        "Thôn Nội Chùa, xã Yên Sơn, huyện Lục Nam",
-        "Khoai lang Yên Sơn",
-        "moi",
-    ),
-    (
-        "Hợp tác xã dịch vụ nông nghiệp xã Lục Sơn",
-        "Thôn Vĩnh Tân, xã Lục Sơn, huyện Lục Nam",
-        "Long nhãn Lục Sơn",
-        "moi",
-    ),
-    (
-        "Công ty trách nhiệm hữu hạn dược thảo Trường Thọ",
-        "Thôn Đông Sơn, xã Đông Hưng, huyện Lục Nam",
-        "Rượu đông trùng hạ thảo",
-        "moi",
-    ),
-    (
-        "Công ty trách nhiệm hữu hạn dược thảo Trường Thọ",
-        "Thôn Đông Sơn, xã Đông Hưng, huyện Lục Nam",
-        "Mật ong đông trùng hạ thảo",
-        "moi",
-    ),
-    ("Tổ hợp tác bánh mật", "Thôn Sơn Đình 2, xã Thanh Lâm, huyện Lục Nam", "Bánh mật Thanh Lâm", "moi"),
-    ("Hộ kinh doanh Trần Văn Tư", "Thôn Lầm, xã Trường Sơn, huyện Lục Nam", "Nem chua Tư Thủy", "moi"),
-    (
-        "Hợp tác xã dược liệu công nghệ cao Trường Sơn",
-        "Thôn Nhân Lý, xã Trường Sơn, huyện Lục Nam",
-        "Trà hoa vàng đông trùng túi lọc",
-        "moi",
-    ),
-    (
-        "Hợp tác xã dược liệu Đông Sơn",
-        "Thôn Đông Sơn, xã Đông Hưng, huyện Lục Nam",
-        "Đông trùng hạ thảo khô",
-        "danh_gia_lai",
-    ),
-    (
-        "Hợp tác xã dược liệu công nghệ cao Trường Sơn",
-        "Thôn Nhân Lý, xã Trường Sơn, huyện Lục Nam",
-        "Trà hoa vàng",
-        "danh_gia_lai",
-    ),
-}
-# The demo's invented products of this year (not in the plan): the two of the scoring round, and the one funding's
-# newer demo adds in an extra round (recognised after NQ 67 ended), present or not depending on the funding demo.
+# The seed plan (docs/sources/seed-plan-luc-nam-2024.txt, a copy of ../shared/domain/seed-plan-luc-nam-2024.txt, the
+# text of the plan's PDF) ends with Appendix 1. Its table comes out one cell fragment per line.
+SEED_PLAN = Path(__file__).resolve().parents[2] / "docs" / "sources" / "seed-plan-luc-nam-2024.txt"
+PLAN_NOTE = re.compile(r"\s+(Đăng ký mới|Dự kiến \d sao)$")
+PLAN_ROW = re.compile(r"^(?P<producer>.+?)\s+(?P<address>Thôn .+?, huyện Lục Nam)\s+(?P<product>.+)$")
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    section: str
+    producer: str
+    address: str
+    product: str
+    note: str
+
+
+def plan_appendix1() -> list[PlanRow]:
+    """Appendix 1's rows read from the seed plan: sections "I"/"II", rows numbered 1, 2, … within each; a row's
+    fragments joined up to the next row's number."""
+    text = SEED_PLAN.read_text(encoding="utf-8")
+    lines = [" ".join(line.split()) for line in text[text.index("Phụ lục 1") :].splitlines()]
+    rows, section, number, current = [], None, 0, None
+    for line in filter(None, lines):
+        heading = re.match(r"^(I|II) Sản phẩm", line)
+        start = re.match(r"^(\d+) (.+)$", line)
+        if heading or (start and section and int(start.group(1)) == number + 1):
+            if current:
+                rows.append((section, " ".join(current)))
+            if heading:
+                section, number, current = heading.group(1), 0, None
+                continue
+            number, current = number + 1, [start.group(2)]
+        elif current is not None:
+            current.append(line)
+    rows.append((section, " ".join(current)))
+    parsed = []
+    for section, joined in rows:
+        note = PLAN_NOTE.search(joined)
+        cells = PLAN_ROW.match(joined[: note.start()])
+        parsed.append(PlanRow(section, cells["producer"], cells["address"], cells["product"], note.group(1)))
+    return parsed
+
+
+def same_text(text: str) -> str:
+    """The plan's spelling next to the app's: case, spacing, its typo "Hộ kinh doang:", the old accent placement of
+    "Thuỷ", and the abbreviation "Công ty trách nhiệm hữu hạn"."""
+    text = " ".join(unicodedata.normalize("NFC", text).lower().split())
+    return text.replace("hộ kinh doang:", "hộ kinh doanh").replace("uỷ", "ủy")
+
+
+def test_the_seed_plans_appendix_1_is_read_whole():
+    rows = plan_appendix1()
+    assert [(r.section, r.note) for r in rows] == [("I", "Đăng ký mới")] * 7 + [("II", "Dự kiến 4 sao")] * 2
+    assert rows[0] == PlanRow(
+        "I", "Hộ kinh doang: Dương Văn Sỹ", "Thôn Nội Chùa, xã Yên Sơn, huyện Lục Nam", "Khoai Lang Yên Sơn",
+        "Đăng ký mới",
+    )  # fmt: skip
+    assert rows[7].producer == rows[7].product == "Đông trùng hạ thảo khô"  # the plan names no producer here
+
+
+# The demo's invented products of this year (not in the plan).
 INVENTED = {"Rượu nếp cái hoa vàng Bảo Sơn", "Gà đồi Lục Nam"}
 MAYBE_INVENTED = {"Trứng gà đồi Bắc Lũng"}
 
@@ -92,33 +104,32 @@ def seeded(db, settings):
     return ocop_demo.seed_all()
 
 
-def _rows(data):
-    return [
-        (row.producer, row.address, row.product, row.registration_type)
-        for section in data["sections"]
-        for row in section["rows"]
-    ]
-
-
-def test_appendix1_regenerated_from_the_demo_finds_the_plans_nine_rows(seeded):
-    """The demo keeps the plan's products in 2024 round 1 (the five scored in June 2024) and, so that commune officials
-    have work today, the other four in this year's open round: together the two years' appendices hold the nine."""
+def test_appendix1_of_2024_holds_the_plans_nine_rows_as_the_plan_gives_them(seeded):
     authority = seeded["authority"]
-    year_2024 = ProgrammeYear.objects.get(authority=authority, year=2024)
-    current = ProgrammeYear.objects.get(authority=authority, year=timezone.localdate().year)
-    rows = _rows(reports.appendix1(authority, year_2024)) + _rows(reports.appendix1(authority, current))
-    plan_rows = [row for row in rows if row[2] not in INVENTED | MAYBE_INVENTED]
-    assert len(plan_rows) == 9
-    assert set(plan_rows) == PLAN_ROWS
-    extras = {row[2] for row in rows} - {row[2] for row in plan_rows}
-    assert INVENTED <= extras <= INVENTED | MAYBE_INVENTED
-
-    data_2024 = reports.appendix1(authority, year_2024)
-    new, again = data_2024["sections"]
-    assert (new["number"], len(new["rows"]), again["number"], len(again["rows"])) == ("I", 3, "II", 2)
-    assert {r.product for r in again["rows"]} == {"Đông trùng hạ thảo khô", "Trà hoa vàng"}
-    assert {r.note for r in again["rows"]} == {"Đánh giá lại"}
-    assert {r.note for r in new["rows"]} == {"Đăng ký mới"}
+    data = reports.appendix1(authority, ProgrammeYear.objects.get(authority=authority, year=2024))
+    report = [
+        (section["number"], same_text(r.producer), same_text(r.address), same_text(r.product), same_text(r.note))
+        for section in data["sections"]
+        for r in section["rows"]
+    ]
+    plan = plan_appendix1()
+    expected = []
+    for row in plan:
+        producer = row.producer
+        if producer == row.product:  # no producer named: the one the plan lists at the same address
+            producer = next(p.producer for p in plan if p.address == row.address and p.producer != p.product)
+        expected.append((row.section, *(same_text(x) for x in (producer, row.address, row.product, row.note))))
+    assert sorted(report) == sorted(expected)
+    assert data["total"] == 9
+    # the expected star of the two re-evaluations, as a field of the row too
+    again = data["sections"][1]["rows"]
+    assert {(r.product, r.expected_star) for r in again} == {("Đông trùng hạ thảo khô", 4), ("Trà hoa vàng", 4)}
+    # this year's appendix holds none of the plan's products
+    current = reports.appendix1(
+        authority, ProgrammeYear.objects.get(authority=authority, year=timezone.localdate().year)
+    )
+    names = {r.product for section in current["sections"] for r in section["rows"]}
+    assert not names & {r.product for r in plan} and names >= INVENTED
 
 
 def _appendix1_pdf_and_xlsx(client_for):
@@ -136,16 +147,22 @@ def _appendix1_pdf_and_xlsx(client_for):
     assert "Thôn Đông Sơn, xã Đông Hưng, huyện Lục Nam" in text
     assert "Trà hoa vàng đông trùng túi lọc" in text
 
+    # the national heading, as on the other printouts: issuer, state and motto, place and date
+    upper = text.upper()
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in upper and "Độc lập - Tự do - Hạnh phúc" in text
+    assert Authority.objects.get().name.upper() in upper
+    assert re.search(r"Lục Nam, ngày \d{2} tháng \d{2} năm \d{4}", text)
+    assert text.count("Dự kiến 4 sao") == 2 and text.count("Đăng ký mới") == 7
+
     response = client.get(reverse("insights:appendix1", args=[2024, "xlsx"]))
     values = sheet_values(response.content)
     assert values[0][0] == "Phụ lục 1"
     data_rows = [row for row in values if isinstance(row[0], int)]
-    assert len(data_rows) == 5
-    # 2024 holds no Khoai lang: it is in this year's open round
-    assert all("Hộ kinh doanh Dương Văn Sỹ" not in row for row in data_rows)
-    assert (1, "Hợp tác xã dược liệu Đông Sơn", "Thôn Đông Sơn, xã Đông Hưng, huyện Lục Nam") in {
+    assert len(data_rows) == 9
+    assert (1, "Công ty trách nhiệm hữu hạn dược thảo Trường Thọ", "Thôn Đông Sơn, xã Đông Hưng, huyện Lục Nam") in {
         tuple(row[:3]) for row in data_rows
     }
+    assert [row[4] for row in data_rows].count("Dự kiến 4 sao") == 2
 
 
 def _recognised_round_results_and_year_end(client_for):
@@ -164,10 +181,10 @@ def _recognised_round_results_and_year_end(client_for):
     text = pdf_text(client.get(reverse("insights:round_results", args=[round_1.pk, "pdf"])).content)
     assert "Kết quả Đợt 1/2024".upper() in text
     assert "Quyết định công nhận số 2345/QĐ-UBND" in text
-    assert "Trà hoa vàng" in text and "75,43" in text
+    assert "Trà hoa vàng" in text and "75,17" in text
     values = sheet_values(client.get(reverse("insights:round_results", args=[round_1.pk, "xlsx"])).content)
     rows = {row[1]: row for row in values if isinstance(row[0], int)}
-    assert rows["Trà hoa vàng"][6:9] == ["75,43", "4★", "3★"]  # the council's 4★, capped at 3★ by the district
+    assert rows["Trà hoa vàng"][6:9] == ["75,17", "4★", "3★"]  # the council's 4★, capped at 3★ by the district
 
     text = pdf_text(client.get(reverse("insights:year_end", args=[2024, "pdf"])).content)
     assert "Báo cáo tổng kết Chương trình OCOP năm 2024".upper() in text
@@ -180,6 +197,12 @@ def _recognised_round_results_and_year_end(client_for):
     assert "Đã cam kết (đã duyệt, chưa chi) 20.000.000 ₫" in text
     assert "Đã chi 235.100.000 ₫" in text
     assert "Còn lại 194.900.000 ₫" in text
+    # an official report: a number for the records office, "Nơi nhận" and the signature block
+    assert re.search(r"Số: \s*/BC-UBND", text)
+    assert "Nơi nhận:" in text and "- UBND tỉnh;" in text and "- Lưu: VT, Phòng Nông nghiệp" in text
+    upper = text.upper()
+    assert "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH" in upper and "(KÝ, GHI RÕ HỌ TÊN, ĐÓNG DẤU)" in upper
+    assert upper.index("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") < upper.index("BÁO CÁO TỔNG KẾT") < upper.index("NƠI NHẬN")
     values = sheet_values(client.get(reverse("insights:year_end", args=[2024, "xlsx"])).content)
     assert ("Sản phẩm mới đạt 3★ trở lên", 7, 3) in {tuple(row[:3]) for row in values}
 
@@ -232,10 +255,11 @@ def _money_on_the_dashboard_and_homes(client_for):
     html = finance.get(reverse("insights:dashboard"), {"year": 2024}).content.decode()
     assert 'data-testid="paid">235.100.000 ₫<' in html
     assert 'data-testid="committed">20.000.000 ₫<' in html
-    assert 'data-testid="entitlements-proposed">1<' in html
+    # proposed: Đông trùng hạ thảo khô, and the province's 4★ of Trà hoa vàng (paid by the province)
+    assert 'data-testid="entitlements-proposed">2<' in html
     home = finance.get(reverse("home")).content.decode()
     assert 'data-testid="finance-card"' in home  # what waits for approval or payment
-    assert 'data-testid="to-approve">1<' in home
+    assert 'data-testid="to-approve">2<' in home
     # the secretariat and the chair see the dashboard without money; a member sees no dashboard at all
     for username in ("thuky", "chutich"):
         html = client_for(User.objects.get(username=username)).get(reverse("insights:dashboard")).content.decode()

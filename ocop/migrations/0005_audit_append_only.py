@@ -1,8 +1,7 @@
 """Audit rows are append-only in the database too (PostgreSQL): UPDATE and DELETE are refused by a trigger.
 
 The one update allowed is the one Django makes when a user or commune is deleted: ``actor_id``/``commune_id``
-set to NULL (the row keeps ``actor_name`` and ``object_repr``). TRUNCATE is left alone (test flushes use it;
-it needs table ownership anyway).
+set to NULL (the row keeps ``actor_name`` and ``object_repr``). TRUNCATE is refused by 0010_audit_no_truncate.
 """
 
 from django.db import migrations

@@ -1,11 +1,11 @@
 import datetime
-import re
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
 
 from django import template
 from django.utils import formats, numberformat
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from ocop import audit, rules
@@ -17,6 +17,22 @@ register = template.Library()
 def can(context, action, obj=None):
     """{% can "commune.view" commune as allowed %}: the same rule the view enforces."""
     return rules.can(context["request"].user, action, obj)
+
+
+@register.simple_tag
+def link_if(allowed, url, text, testid="", css=""):
+    """``text`` as a link to ``url`` only when ``allowed``, else the text alone: no role is shown a link into a
+    refusal. ``allowed`` is the target view's own rule, read with ``{% can %}`` (``{% can "dossier.list" as
+    may_dossiers %}{% link_if may_dossiers row.url row.count %}``)."""
+    if not allowed or not url:
+        return conditional_escape(text)
+    return format_html(
+        '<a href="{}"{}{}>{}</a>',
+        url,
+        format_html(' class="{}"', css) if css else "",
+        format_html(' data-testid="{}"', testid) if testid else "",
+        text,
+    )
 
 
 @register.filter
@@ -39,27 +55,54 @@ def vnd(value):
     return f"{grouped} ₫"
 
 
+@register.simple_tag(takes_context=True)
+def back_url(context, fallback=""):
+    """Where a form's "Cancel" goes: the page of this site the user came from, else ``fallback`` (the view's own
+    list or detail page), else the home page (a link, not a ``javascript:`` URL, which the content policy blocks)."""
+    from django.urls import reverse
+
+    from ocop.view_utils import same_site_referer
+
+    request = context.get("request")
+    referer = same_site_referer(request) if request is not None else None
+    if referer and urlsplit(referer).path != request.path:  # not the form itself (shown again after an error)
+        return referer
+    return fallback or reverse("home")
+
+
+@register.filter
+def money(value):
+    """``vnd`` that never breaks between the figure and "₫": for amounts outside a ``text-nowrap`` cell."""
+    text = vnd(value)
+    return format_html('<span class="text-nowrap">{}</span>', text) if text else ""
+
+
 @register.filter
 def action_label(action):
     return audit.action_label(action)
 
 
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
 @register.filter
 def change_value(value):
-    if value is None or value == "":
+    """One value of a history entry as text; never raises, whatever a stored row holds.
+
+    Dates arrive as ``date`` objects (``audit.readable_changes`` converts only the model's date fields): stored text
+    that looks like a date is shown as the text it is.
+    """
+    try:
+        if value is None or value == "":
+            return "—"
+        if value is True:
+            return _("yes")
+        if value is False:
+            return _("no")
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            return date_format(value, "SHORT_DATE_FORMAT")  # 2027-12-15 → 15/12/2027
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value) or "—"
+        return str(value)
+    except Exception:
         return "—"
-    if value is True:
-        return _("yes")
-    if value is False:
-        return _("no")
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "—"
-    if isinstance(value, str) and ISO_DATE.fullmatch(value):
-        return date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")  # 2027-12-15 → 15/12/2027
-    return value
 
 
 @register.filter

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from evaluations import reminders
@@ -42,12 +43,13 @@ def member_with_reminder(transactional_db, authority, commune, make_user):
     ScoreSheet.objects.create(dossier=dossier, member=seat, criteria_set=criteria_set)
     yesterday_morning = datetime.datetime.combine(today - datetime.timedelta(days=1), datetime.time(9), tzinfo=VN)
     reminders.scan(now=yesterday_morning)
-    return member
+    return member, round_
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_member_sees_the_badge_and_opens_the_reminder(member_with_reminder, live_server, page, screenshot):
+    member, round_ = member_with_reminder
     base = live_server.url
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(f"{base}/dang-nhap/")
@@ -66,7 +68,14 @@ def test_member_sees_the_badge_and_opens_the_reminder(member_with_reminder, live
         assert page.locator("h1").inner_text() == translation.gettext("Notifications")
     items = page.locator("[data-testid=notification]")
     assert items.count() == 1
-    assert "1/" in items.first.inner_text()  # "…round 1/<year>…"
+    # The subject names the round the fixture created ("Đợt đánh giá OCOP <number>/<year>: còn 1 ngày…"), whatever
+    # number the factory's sequence gave it.
+    with translation.override("vi"):
+        subject = render_to_string(
+            "emails/scoring-deadline-subject.txt",
+            {"round_number": round_.number, "year": round_.year.year, "days_left": 1},
+        ).strip()
+    assert subject in items.first.inner_text()
     screenshot(page, "notifications-centre")
 
     page.click("[data-testid=notification-open]")
@@ -80,5 +89,5 @@ def test_member_sees_the_badge_and_opens_the_reminder(member_with_reminder, live
     page.click("[data-testid=notification-target]")
     page.wait_for_url(f"{base}/cham-diem/")
     assert page.locator("[data-testid=notification-badge]").count() == 0
-    row = Notification.objects.get(recipient=member_with_reminder, channel=NotificationChannel.IN_APP)
+    row = Notification.objects.get(recipient=member, channel=NotificationChannel.IN_APP)
     assert row.read_at is not None

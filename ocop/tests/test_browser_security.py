@@ -79,3 +79,36 @@ def test_login_lockout_and_pages_under_the_policy(people, live_server, page, scr
     page.click("[data-testid=user-menu]")
     assert page.locator(".dropdown-menu-end").is_visible()
     assert violations == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_form_sent_after_its_token_is_gone_shows_the_vietnamese_page_under_the_policy(
+    people, live_server, page, screenshot
+):
+    """The CSRF cookie disappears (a session ended, cookies cleared in another tab) while a form is open: the page
+    that answers is the site's, in Vietnamese, styled by the static CSS, with no content-policy violation."""
+    base = live_server.url
+    violations = _watch_csp(page)
+    for width, suffix in ((360, "phone"), (1280, "desktop")):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.context.clear_cookies()
+        page.goto(f"{base}/dang-nhap/")
+        page.fill("input[name=username]", "xa-thanh-lam")
+        page.fill("input[name=password]", "pw-for-tests")
+        page.context.clear_cookies()  # the token cookie is gone while the form is on the screen
+        page.click("button[type=submit]")
+        box = page.locator("[data-testid=csrf-failure]")
+        box.wait_for()
+        assert "Trang đã quá hạn nên chưa lưu được" in box.inner_text()
+        reload = page.locator("[data-testid=csrf-reload]")
+        assert reload.bounding_box()["height"] >= 30
+        # The page's layout comes from the static CSS (the site's green button), not from Django's inline style.
+        colour = reload.evaluate("element => getComputedStyle(element).backgroundColor")
+        assert colour not in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)")
+        assert page.evaluate("document.documentElement.scrollWidth") <= max(width, 360)
+        screenshot(page, f"security-csrf-failure-{suffix}")
+        reload.click()  # back to the login page, which works again
+        page.wait_for_load_state()
+        assert page.locator("input[name=username]").is_visible()
+    assert violations == []

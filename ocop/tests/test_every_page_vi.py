@@ -45,7 +45,7 @@ def _demo_objects():
     from products.models import Dossier, Producer, Product
     from programme.models import CriteriaSet, ProgrammeYear, Round
 
-    dossier = _first(Dossier, product__name="Bánh mật Thanh Lâm")
+    dossier = _first(Dossier, product__name="Bánh gio Thanh Lâm")
     sheet = _first(ScoreSheet, status="submitted") or _first(ScoreSheet)
     certificate = _first(Certificate)
     return {

@@ -19,6 +19,7 @@ import pytest
 import redis
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from ocop.enums import Role
 from ocop.models import Heartbeat, Notification, NotificationStatus
@@ -155,7 +156,7 @@ def wait_until_consuming(proc):
 def submitted_dossier(authority, commune, make_user):
     official = make_user(Role.COMMUNE_OFFICIAL, commune=commune, username="xa-thanh-lam", email="xa@example.vn")
     secretary = make_user(Role.SECRETARIAT, username="thuky")
-    round_ = RoundFactory(year__authority=authority, commune_deadline=datetime.date.today() + datetime.timedelta(30))
+    round_ = RoundFactory(year__authority=authority, commune_deadline=timezone.localdate() + datetime.timedelta(30))
     dossier = _complete(DossierFactory(product__producer=ProducerFactory(commune=commune), round=round_))
     dossier.product.name = "Bánh mật Thanh Lâm"
     dossier.product.save()

@@ -146,7 +146,7 @@ def test_generate_synthetic_twice_gives_the_same_rows(tmp_path, settings):
             call_command("generate_synthetic", communes=3, products=30, seed=5, today=datetime.date(2026, 11, 30))
             runs.append(
                 list(
-                    Product.objects.order_by("name", "commune__name").values_list(
+                    Product.objects.order_by("name", "commune__name", "criteria_set__code").values_list(
                         "name", "commune__name", "criteria_set__code"
                     )
                 )

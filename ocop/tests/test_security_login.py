@@ -227,3 +227,84 @@ def test_healthz_hides_error_class_names_from_anonymous(client, monkeypatch):
     assert response.json() == {"status": "error"}
     local = client.get(reverse("healthz"), REMOTE_ADDR="127.0.0.1")
     assert local.json()["database"].startswith("error: ")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Behind a reverse proxy (issue 18, item 2): every request comes from the proxy's address; the client's is in
+# X-Forwarded-For, which the proxy appends to.
+# ---------------------------------------------------------------------------------------------------------------
+PROXY = "10.0.0.2"
+
+
+def _behind_proxy(client_address):
+    return Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=client_address)
+
+
+def test_behind_one_proxy_a_locked_out_client_does_not_lock_out_another(make_user, settings):
+    settings.PROXY_COUNT = 1
+    make_user(Role.SECRETARIAT, username="thuky")
+    attacker = _behind_proxy("203.0.113.7")
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        _login(attacker, f"guess-{i}", "x")
+    response = _login(attacker, "thuky", PASSWORD)
+    assert response.status_code == 429
+    assert SESSION_KEY not in attacker.session
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.7"}
+
+    colleague = _behind_proxy("198.51.100.9")
+    response = _login(colleague, "thuky", PASSWORD)
+    assert response.status_code == 302
+    assert SESSION_KEY in colleague.session
+
+
+def test_behind_one_proxy_a_client_cannot_hide_behind_a_forged_header(make_user, settings):
+    """What the client writes into X-Forwarded-For itself stays to the left of what the proxy appends."""
+    settings.PROXY_COUNT = 1
+    make_user(Role.SECRETARIAT, username="thuky")
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        _login(_behind_proxy(f"93.184.216.{i + 1}, 203.0.113.7"), f"guess-{i}", "x")
+    assert _login(_behind_proxy("93.184.216.99, 203.0.113.7"), "thuky", PASSWORD).status_code == 429
+
+
+def test_without_a_proxy_count_x_forwarded_for_is_ignored(make_user, settings):
+    """PROXY_COUNT = 0: a client that changes X-Forwarded-For on each try is still one address."""
+    settings.PROXY_COUNT = 0
+    make_user(Role.SECRETARIAT, username="thuky")
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        _login(Client(REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR=f"93.184.216.{i + 1}"), f"guess-{i}", "x")
+    spoofing = Client(REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="93.184.216.99")
+    assert _login(spoofing, "thuky", PASSWORD).status_code == 429
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.7"}
+
+
+def test_behind_one_proxy_the_reset_limit_is_per_client(make_user, settings):
+    settings.PROXY_COUNT = 1
+    for i in range(settings.PASSWORD_RESET_RATE_PER_HOUR + 1):
+        make_user(Role.DISTRICT_OFFICE, username=f"user{i}", email=f"user{i}@example.vn")
+    busy = _behind_proxy("203.0.113.7")
+    for i in range(settings.PASSWORD_RESET_RATE_PER_HOUR):
+        assert busy.post(reverse("password_reset"), {"email": f"user{i}@example.vn"}).status_code == 302
+    refused = busy.post(reverse("password_reset"), {"email": f"user{settings.PASSWORD_RESET_RATE_PER_HOUR}@example.vn"})
+    assert "Quá nhiều yêu cầu" in refused.content.decode()
+
+    other = _behind_proxy("198.51.100.9")
+    response = other.post(
+        reverse("password_reset"), {"email": f"user{settings.PASSWORD_RESET_RATE_PER_HOUR}@example.vn"}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("password_reset_done")
+    assert mail.outbox[-1].to == [f"user{settings.PASSWORD_RESET_RATE_PER_HOUR}@example.vn"]
+
+
+def test_without_a_proxy_count_the_reset_limit_ignores_x_forwarded_for(make_user, settings):
+    settings.PROXY_COUNT = 0
+    limit = settings.PASSWORD_RESET_RATE_PER_HOUR
+    for i in range(limit + 1):
+        make_user(Role.DISTRICT_OFFICE, username=f"user{i}", email=f"user{i}@example.vn")
+    for i in range(limit):
+        client = Client(REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR=f"93.184.216.{i + 1}")
+        assert client.post(reverse("password_reset"), {"email": f"user{i}@example.vn"}).status_code == 302
+    spoofing = Client(REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="93.184.216.99")
+    response = spoofing.post(reverse("password_reset"), {"email": f"user{limit}@example.vn"})
+    assert "Quá nhiều yêu cầu" in response.content.decode()
+    assert len(mail.outbox) == limit

@@ -123,3 +123,16 @@ def test_production_settings_pass_deploy_check():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_each_xdist_worker_has_its_own_redis_database_and_media_root(settings):
+    from ocop.settings_test import worker_redis_url
+
+    assert worker_redis_url("redis://127.0.0.1:6379/15", "") == "redis://127.0.0.1:6379/15"
+    assert worker_redis_url("redis://127.0.0.1:6379/15", "gw0") == "redis://127.0.0.1:6379/15"
+    assert worker_redis_url("redis://127.0.0.1:6379/15", "gw1") == "redis://127.0.0.1:6379/14"
+    assert worker_redis_url("redis://127.0.0.1:6379/0", "gw1") == "redis://127.0.0.1:6379/15"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    broker = worker_redis_url(os.environ.get("TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/15"), worker)
+    assert broker == settings.CELERY_BROKER_URL
+    assert Path(settings.MEDIA_ROOT).name.startswith(f"ocop-test-media-{worker or 'main'}-")

@@ -71,7 +71,7 @@ def world(django_db_setup, django_db_blocker):
                 logging.getLogger(name).setLevel(level)
 
 
-PDF_RENDERERS = ("ocop.lib.pdf", "evaluations.printouts", "evaluations.certificates", "evaluations.views.certificates")
+PDF_RENDERERS = ("ocop.lib.pdf", "evaluations.printouts", "evaluations.rendering", "evaluations.views.certificates")
 
 
 def _render_template_only(template_name, context=None):
@@ -128,8 +128,10 @@ def _send(client, method, url, data, extra):
     return client.post(url, data or {}, **extra)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def requester(world):
+    """Fresh logins for each test: a test's requests (the matrix's POST to "logout", odd values sent to the account
+    pages) may end the clients' sessions, and the next test must not depend on which test ran before it."""
     r = Requester()
     yield r
     r.close()
@@ -230,9 +232,6 @@ def test_admin_pages_are_for_superusers_only(world, requester):
         reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist") for model in admin.site._registry
     ]
     assert len(urls) >= 8
-    # Fresh logins: the matrix's POST to "logout" ended the cached clients' sessions (the cookie changed even though
-    # the database change was rolled back).
-    requester.clients.clear()
     target = world.targets["-"]
     for url in [*urls, reverse("admin:index")]:
         for role in ROLES:

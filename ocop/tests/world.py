@@ -33,7 +33,7 @@ class Target:
 def _dossier():
     from products.models import Dossier
 
-    return Dossier.objects.select_related("commune").get(product__name="Bánh mật Thanh Lâm")
+    return Dossier.objects.select_related("commune").get(product__name="Bánh gio Thanh Lâm")
 
 
 def _submitted_dossier():

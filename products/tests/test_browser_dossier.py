@@ -1,4 +1,4 @@
-"""Journey in headless Chromium: the commune completes and submits Bánh mật Thanh Lâm, the secretariat returns it
+"""Journey in headless Chromium: the commune completes and submits Bánh gio Thanh Lâm, the secretariat returns it
 with a comment, the commune supplements and resubmits, the secretariat accepts. Desktop and 360-px phone."""
 
 import pytest
@@ -51,7 +51,7 @@ def test_commune_submits_district_returns_commune_resubmits_district_accepts(
 
     # 1. The commune official finishes and submits the draft.
     _login(page, base, "xa-thanh-lam")
-    _open_dossier(page, base, "Bánh mật Thanh Lâm")
+    _open_dossier(page, base, "Bánh gio Thanh Lâm")
     assert page.locator("[data-testid=status]").inner_text() == "Nháp"
     assert page.locator("[data-testid=problems] li").count() > 0
     screenshot(page, f"dossier-draft-{tag}")
@@ -63,7 +63,7 @@ def test_commune_submits_district_returns_commune_resubmits_district_accepts(
     page.fill("#id_local_raw_material_percent", "90")
     page.fill("#id_local_labour_percent", "100")
     page.fill("#id_idea_origin", "Nghề làm bánh mật truyền thống của làng")
-    page.fill("#id_local_identity", "Bánh mật gói lá chuối, gắn với lễ hội làng Sơn Đình")
+    page.fill("#id_local_identity", "Bánh gio gói lá dong, gắn với lễ hội làng Sơn Đình")
     page.fill("#id_verified_by_name", "Nguyễn Văn An – Công chức Địa chính – Nông nghiệp xã Thanh Lâm")
     page.fill("#id_verified_on", "20/11/2026")
     screenshot(page, f"dossier-edit-{tag}")
@@ -76,7 +76,7 @@ def test_commune_submits_district_returns_commune_resubmits_district_accepts(
 
     # 2. The secretariat returns it with a comment on the label.
     _login(page, base, "thuky")
-    _open_dossier(page, base, "Bánh mật Thanh Lâm")
+    _open_dossier(page, base, "Bánh gio Thanh Lâm")
     page.click("[data-testid=return]")
     page.fill("#id_item_nhan_san_pham", "Nhãn chưa ghi hạn sử dụng và địa chỉ cơ sở")
     page.click("text=Trả lại cho xã")
@@ -86,7 +86,7 @@ def test_commune_submits_district_returns_commune_resubmits_district_accepts(
 
     # 3. The commune sees the comment, uploads a new label and resubmits.
     _login(page, base, "xa-thanh-lam")
-    _open_dossier(page, base, "Bánh mật Thanh Lâm")
+    _open_dossier(page, base, "Bánh gio Thanh Lâm")
     assert "Nhãn chưa ghi hạn sử dụng và địa chỉ cơ sở" in page.locator("[data-testid=comments]").inner_text()
     screenshot(page, f"dossier-returned-{tag}")
     page.click("text=Tải tài liệu lên và điền xác nhận")
@@ -98,14 +98,14 @@ def test_commune_submits_district_returns_commune_resubmits_district_accepts(
 
     # 4. The secretariat accepts.
     _login(page, base, "thuky")
-    _open_dossier(page, base, "Bánh mật Thanh Lâm")
+    _open_dossier(page, base, "Bánh gio Thanh Lâm")
     page.click("[data-testid=accept]")
     page.wait_for_selector("text=Hồ sơ đã được tiếp nhận để đánh giá.")
     assert page.locator("[data-testid=status]").inner_text() == "Đã tiếp nhận để đánh giá"
     screenshot(page, f"dossier-accepted-{tag}")
     context.close()
 
-    dossier = Dossier.objects.get(product__name="Bánh mật Thanh Lâm", round__commune_deadline__isnull=False,
+    dossier = Dossier.objects.get(product__name="Bánh gio Thanh Lâm", round__commune_deadline__isnull=False,
                                   status=DossierStatus.ACCEPTED)  # fmt: skip
     assert dossier.submission_count == 2
     assert dossier.comments.get().text == "Nhãn chưa ghi hạn sử dụng và địa chỉ cơ sở"

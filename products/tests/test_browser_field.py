@@ -1,7 +1,7 @@
 """Field-ready on a phone over a slow link (issue 13), in headless Chromium on a 360 × 740 screen.
 
 1. With the network throttled through the Chrome DevTools protocol (1.6 Mbps down, 750 kbps up, 300 ms), the
-   commune official submits the demo dossier Bánh mật Thanh Lâm with a 2–3 MB phone photo (12 MP, EXIF orientation
+   commune official submits the demo dossier Bánh gio Thanh Lâm with a 2–3 MB phone photo (12 MP, EXIF orientation
    "rotate 90°"): the progress bar shows "Đang tải lên… NN %", the buttons are disabled while sending, and the
    photo arrives shrunk in the browser (< 600 KB, longest side 2,000 px, turned upright). No page of the journey
    is wider than the screen and no table hides columns.
@@ -106,7 +106,7 @@ def test_phone_on_slow_3g_submits_the_demo_dossier_with_a_big_photo(
     demo_data, live_server, browser, screenshot, tmp_path
 ):
     base = live_server.url
-    photo = tmp_path / "nhan-banh-mat.jpg"
+    photo = tmp_path / "nhan-banh-gio.jpg"
     photo.write_bytes(phone_photo())
     assert 2_000_000 <= photo.stat().st_size <= 3_000_000
     pdf_file = tmp_path / "tai-lieu.pdf"
@@ -118,9 +118,9 @@ def test_phone_on_slow_3g_submits_the_demo_dossier_with_a_big_photo(
 
     _login(page, base, "xa-thanh-lam")
     _layout_ok(page, "home")
-    page.goto(f"{base}/ho-so/?q=Bánh mật")
+    page.goto(f"{base}/ho-so/?q=Bánh gio")
     _layout_ok(page, "dossier list")
-    page.click("[data-testid=row] a:has-text('Bánh mật Thanh Lâm')")
+    page.click("[data-testid=row] a:has-text('Bánh gio Thanh Lâm')")
     page.wait_for_selector("[data-testid=status]")
     assert page.locator("[data-testid=status]").inner_text() == "Nháp"
     _layout_ok(page, "dossier (draft)")
@@ -136,13 +136,13 @@ def test_phone_on_slow_3g_submits_the_demo_dossier_with_a_big_photo(
             item.locator("input[type=file]").set_input_files(str(pdf_file))
     page.locator("[data-item=nhan_san_pham] input[type=file]").set_input_files(str(photo))
     # The name shows once the script has handled the change event (it may first read the photo): wait for it.
-    page.locator("[data-item=nhan_san_pham] [data-file-name]", has_text="nhan-banh-mat.jpg").wait_for()
-    assert page.locator("[data-item=nhan_san_pham] [data-file-name]").inner_text() == "nhan-banh-mat.jpg"
+    page.locator("[data-item=nhan_san_pham] [data-file-name]", has_text="nhan-banh-gio.jpg").wait_for()
+    assert page.locator("[data-item=nhan_san_pham] [data-file-name]").inner_text() == "nhan-banh-gio.jpg"
     page.fill("#id_raw_material_origin", "Gạo nếp cái hoa vàng trồng tại thôn Sơn Đình")
     page.fill("#id_local_raw_material_percent", "90")
     page.fill("#id_local_labour_percent", "100")
     page.fill("#id_idea_origin", "Nghề làm bánh mật truyền thống của làng")
-    page.fill("#id_local_identity", "Bánh mật gói lá chuối, gắn với lễ hội làng Sơn Đình")
+    page.fill("#id_local_identity", "Bánh gio gói lá dong, gắn với lễ hội làng Sơn Đình")
     page.fill("#id_verified_by_name", "Nguyễn Văn An – Công chức Địa chính – Nông nghiệp xã Thanh Lâm")
     page.fill("#id_verified_on", "28.11.2026")  # as typed on a numeric keypad
     screenshot(page, "field-upload-form-phone")
@@ -163,18 +163,18 @@ def test_phone_on_slow_3g_submits_the_demo_dossier_with_a_big_photo(
     assert page.locator("[data-testid=status]").inner_text() == "Đã nộp"
     assert "Hồ sơ đã được gửi lên huyện." in page.content()
     assert page.url.endswith(
-        f"/ho-so/{Dossier.objects.get(product__name='Bánh mật Thanh Lâm', status='submitted').pk}/"
+        f"/ho-so/{Dossier.objects.get(product__name='Bánh gio Thanh Lâm', status='submitted').pk}/"
     )
     _layout_ok(page, "dossier (submitted)")
     # History: file name and size; the hash only on request.
     history = page.locator("[data-testid=history]")
-    assert "nhan-banh-mat.jpg" in history.inner_text()
+    assert "nhan-banh-gio.jpg" in history.inner_text()
     assert not page.locator(".history-hash code").first.is_visible()
     screenshot(page, "field-submitted-phone")
     context.close()
 
-    dossier = Dossier.objects.get(product__name="Bánh mật Thanh Lâm", status=DossierStatus.SUBMITTED)
-    stored = dossier.documents.get(item="nhan_san_pham", original_name="nhan-banh-mat.jpg")
+    dossier = Dossier.objects.get(product__name="Bánh gio Thanh Lâm", status=DossierStatus.SUBMITTED)
+    stored = dossier.documents.get(item="nhan_san_pham", original_name="nhan-banh-gio.jpg")
     assert stored.content_type == "image/jpeg"
     assert stored.size < 600 * 1024, stored.size
     with stored.file.open("rb") as handle:
@@ -193,7 +193,7 @@ def test_a_dropped_upload_offers_retry_and_keeps_what_was_typed(demo_data, live_
     context = browser.new_context(viewport=PHONE, locale="vi-VN")
     page = context.new_page()
     _login(page, base, "xa-thanh-lam")
-    dossier = Dossier.objects.get(product__name="Bánh mật Thanh Lâm", status=DossierStatus.DRAFT)
+    dossier = Dossier.objects.get(product__name="Bánh gio Thanh Lâm", status=DossierStatus.DRAFT)
     page.goto(f"{base}/ho-so/{dossier.pk}/cap-nhat/")
     page.fill("#id_idea_origin", "Ý tưởng gõ trên điện thoại")
     page.locator("[data-item=phieu_dang_ky] input[type=file]").set_input_files(str(pdf_file))
@@ -207,7 +207,8 @@ def test_a_dropped_upload_offers_retry_and_keeps_what_was_typed(demo_data, live_
     screenshot(page, "field-upload-failed-phone")
     page.unroute("**/cap-nhat/")
     retry.click()
-    page.wait_for_selector("[data-testid=status]")
+    page.locator("[role=alert]", has_text="Đã lưu hồ sơ.").wait_for()  # "Lưu" keeps the official on the form
+    assert page.url.endswith(f"/ho-so/{dossier.pk}/cap-nhat/")
     assert "Đã tải lên: phieu.pdf" in page.content()
     context.close()
     dossier.refresh_from_db()
@@ -239,6 +240,8 @@ def _list_pages():
             ("certificate", f"/giay-chung-nhan/{Certificate.objects.order_by('pk').first().pk}/"),
             ("outbox", "/hop-thu-di/"),
             ("notifications", "/thong-bao/"),
+            ("budget", "/ngan-sach/"),
+            ("policies", "/chinh-sach-ho-tro/"),
         ],
         "hoidong1": [("my-sheets", "/cham-diem/")],
         "xa-thanh-lam": [("commune-dossiers", "/ho-so/")],
@@ -272,4 +275,4 @@ def test_every_list_on_a_phone_shows_every_column_without_sideways_scrolling(
             screenshot(page, f"lists-phone-{name}")
             checked += 1
         context.close()
-    assert checked == 20
+    assert checked == 22

@@ -33,11 +33,20 @@ APPENDIX_1 = {
         "truong-son",
         RegistrationType.NEW,
     ),
-    "Đông trùng hạ thảo khô": ("Hợp tác xã dược liệu Đông Sơn", "dong-hung", RegistrationType.REEVALUATION),
+    # The plan names no producer for this row; the only one at its address is Trường Thọ (see products.demo).
+    "Đông trùng hạ thảo khô": (
+        "Công ty trách nhiệm hữu hạn dược thảo Trường Thọ",
+        "dong-hung",
+        RegistrationType.REEVALUATION,
+    ),
     "Trà hoa vàng": ("Hợp tác xã dược liệu công nghệ cao Trường Sơn", "truong-son", RegistrationType.REEVALUATION),
 }
-# Invented for this year's scoring round (not in Appendix 1).
+# Invented for this year's rounds (not in Appendix 1).
 INVENTED = {
+    "Bánh gio Thanh Lâm": ("Tổ hợp tác bánh mật", "thanh-lam", RegistrationType.NEW),
+    "Giò lụa Tư Thủy": ("Hộ kinh doanh Trần Văn Tư", "truong-son", RegistrationType.NEW),
+    "Vải thiều sấy khô Lục Sơn": ("Hợp tác xã dịch vụ nông nghiệp xã Lục Sơn", "luc-son", RegistrationType.NEW),
+    "Khoai lang sấy dẻo Yên Sơn": ("Hộ kinh doanh Dương Văn Sỹ", "yen-son", RegistrationType.NEW),
     "Rượu nếp cái hoa vàng Bảo Sơn": (
         "Hợp tác xã sản xuất rượu nếp Bảo Sơn",
         "bao-son",
@@ -87,16 +96,16 @@ def test_seed_products_is_idempotent(seeded):
     funding_documents = Document.objects.filter(dossier__product__name="Trứng gà đồi Bắc Lũng").count()
     assert first_result["created"]["documents"] == first["documents"] - funding_documents > 0
     assert demo.seed_products(authority) == second_result
-    assert first["producers"] == 9
-    # 11 of this app's stories, and funding.demo's product recognised after NQ 67 ended (Trứng gà đồi Bắc Lũng)
-    assert first["products"] == first["dossiers"] == 12
+    assert first["producers"] == 8  # the plan's 6 (Đông trùng hạ thảo khô is Trường Thọ's) and 2 invented
+    # 15 of this app's stories, and funding.demo's product recognised after NQ 67 ended (Trứng gà đồi Bắc Lũng)
+    assert first["products"] == first["dossiers"] == 16
     assert first["criteria_sets"] == 26
     assert first["comments"] == 3  # two on the returned dossier, one on the resubmitted one
 
 
 @pytest.mark.django_db
 def test_appendix_1_products_and_producers(seeded):
-    assert Product.objects.exclude(name="Trứng gà đồi Bắc Lũng").count() == len(APPENDIX_1) + len(INVENTED) == 11
+    assert Product.objects.exclude(name="Trứng gà đồi Bắc Lũng").count() == len(APPENDIX_1) + len(INVENTED) == 15
     for name, (producer_name, commune_slug, registration_type) in (APPENDIX_1 | INVENTED).items():
         product = Product.objects.select_related("producer", "commune").get(name=name)
         assert product.producer.name == producer_name
@@ -114,6 +123,8 @@ def test_appendix_1_products_and_producers(seeded):
     assert codes["Khoai lang Yên Sơn"] == "01"
     assert codes["Rượu nếp cái hoa vàng Bảo Sơn"] == "14"
     assert codes["Gà đồi Lục Nam"] == "02"
+    assert codes["Bánh gio Thanh Lâm"] == "06"
+    assert codes["Giò lụa Tư Thủy"] == "08"
 
 
 @pytest.mark.django_db
@@ -146,7 +157,7 @@ def test_rounds(seeded):
 def test_current_round_states(seeded):
     today = timezone.localdate()
 
-    banh_mat = _dossier("Bánh mật Thanh Lâm")
+    banh_mat = _dossier("Bánh gio Thanh Lâm")
     assert banh_mat.status == DossierStatus.DRAFT
     assert banh_mat.round.commune_deadline > today
     assert banh_mat.commune.slug == "thanh-lam"
@@ -155,7 +166,7 @@ def test_current_round_states(seeded):
     assert banh_mat.missing_verification_fields()
     assert banh_mat.raw_material_origin
 
-    nem_chua = _dossier("Nem chua Tư Thủy")
+    nem_chua = _dossier("Giò lụa Tư Thủy")
     assert nem_chua.round == banh_mat.round
     assert (nem_chua.status, nem_chua.submission_count) == (DossierStatus.SUBMITTED, 1)
     assert not nem_chua.missing_documents() and not nem_chua.missing_verification_fields()
@@ -207,6 +218,26 @@ def test_2024_round_1_accepted(seeded):
 
 
 @pytest.mark.django_db
+def test_2024_round_2_holds_the_plans_other_new_products(seeded):
+    dossiers = Dossier.objects.filter(round__year__year=2024, round__number=2)
+    assert set(dossiers.values_list("product__name", "status", "registration_type")) == {
+        (name, DossierStatus.ACCEPTED, RegistrationType.NEW)
+        for name in ("Khoai lang Yên Sơn", "Long nhãn Lục Sơn", "Bánh mật Thanh Lâm", "Nem chua Tư Thủy")
+    }
+    for dossier in dossiers:
+        assert not dossier.missing_documents() and not dossier.missing_verification_fields()
+        assert timezone.localdate(dossier.submitted_at) <= dossier.round.commune_deadline
+    # every Appendix 1 product is in 2024, and nothing of this year's rounds is
+    assert set(Dossier.objects.filter(round__year__year=2024).values_list("product__name", flat=True)) == set(
+        APPENDIX_1
+    )
+    assert not Dossier.objects.filter(product__name__in=APPENDIX_1).exclude(round__year__year=2024).exists()
+    expected = dict(Dossier.objects.filter(round__year__year=2024).values_list("product__name", "expected_star"))
+    assert {name for name, star in expected.items() if star} == {"Đông trùng hạ thảo khô", "Trà hoa vàng"}
+    assert expected["Trà hoa vàng"] == expected["Đông trùng hạ thảo khô"] == 4
+
+
+@pytest.mark.django_db
 def test_documents_are_real_files(seeded):
     for document in Document.objects.all():
         with document.file.open("rb") as fh:
@@ -218,15 +249,15 @@ def test_documents_are_real_files(seeded):
 @pytest.mark.django_db
 def test_commune_official_can_finish_and_submit_the_draft(seeded):
     official = get_user_model().objects.get(username="xa-thanh-lam")
-    dossier = _dossier("Bánh mật Thanh Lâm")
+    dossier = _dossier("Bánh gio Thanh Lâm")
     for item in dossier.missing_documents():
-        upload = demo._upload(item.code, demo._stem(item.code, "banh-mat"), dossier.product)
+        upload = demo._upload(item.code, demo._stem(item.code, "banh-gio"), dossier.product)
         domain.add_document(dossier, item=item.code, upload=upload, by=official)
     domain.save_verification(
         dossier,
         by=official,
-        idea_origin="Nghề làm bánh mật truyền thống của thôn Sơn Đình.",
-        local_identity="Bánh mật gói lá dong, làm dịp Tết và lễ hội.",
+        idea_origin="Nghề làm bánh gio truyền thống của thôn Sơn Đình.",
+        local_identity="Bánh gio gói lá dong, làm dịp Tết Đoan ngọ.",
         verified_by_name="Nguyễn Văn Hải – Công chức Địa chính – Nông nghiệp xã Thanh Lâm",
         verified_on=timezone.localdate(),
     )

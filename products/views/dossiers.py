@@ -84,6 +84,7 @@ def dossier_create(request):
                 product=data["product"],
                 round=data["round"],
                 registration_type=data["registration_type"],
+                expected_star=data.get("expected_star"),
                 by=request.user,
             )
         except ValidationError as error:
@@ -91,7 +92,11 @@ def dossier_create(request):
         else:
             messages.success(request, _("Dossier opened. Upload the documents and fill the verification."))
             return redirect("products:dossier_edit", dossier.pk)
-    return render(request, "products/form.html", {"form": form, "title": _("Open a dossier")})
+    return render(
+        request,
+        "products/form.html",
+        {"form": form, "title": _("Open a dossier"), "cancel_url": reverse("products:dossier_list")},
+    )
 
 
 @login_required
@@ -153,8 +158,9 @@ def dossier_edit(request, pk):
             messages.success(request, _("Uploaded: %(files)s") % {"files": ", ".join(saved_files)})
         if verification.is_valid() and not file_errors:
             if "submit" not in request.POST:
+                # "Save" keeps the official on the form (issue 18): they usually go on uploading or typing.
                 messages.success(request, _("Dossier saved."))
-                return redirect("products:dossier_detail", pk)
+                return redirect("products:dossier_edit", pk)
             try:
                 changed = domain.submit_dossier(dossier, by=request.user)
             except ValidationError as error:

@@ -7,6 +7,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ocop import audit, rules
@@ -73,7 +74,11 @@ def producer_create(request):
         else:
             messages.success(request, _("Producer “%(name)s” registered.") % {"name": producer.name})
             return redirect("products:producer_detail", producer.pk)
-    return render(request, "products/form.html", {"form": form, "title": _("Register a producer")})
+    return render(
+        request,
+        "products/form.html",
+        {"form": form, "title": _("Register a producer"), "cancel_url": reverse("products:producer_list")},
+    )
 
 
 @login_required
@@ -90,7 +95,16 @@ def producer_edit(request, pk):
         else:
             messages.success(request, _("Saved.") if changed else _("Nothing changed."))
             return redirect("products:producer_detail", pk)
-    return render(request, "products/form.html", {"form": form, "title": producer.name, "object": producer})
+    return render(
+        request,
+        "products/form.html",
+        {
+            "form": form,
+            "title": producer.name,
+            "object": producer,
+            "cancel_url": reverse("products:producer_detail", args=[pk]),
+        },
+    )
 
 
 @login_required
@@ -117,7 +131,9 @@ def product_list(request):
 def product_detail(request, pk):
     product = get_object_or_404(Product.objects.select_related("producer", "commune", "criteria_set"), pk=pk)
     rules.authorize(request.user, "product.view", product)
-    dossiers = product.dossiers.select_related("round__year").order_by("-round__year__year", "-round__number")
+    dossiers = product.dossiers.select_related("round__year", "commune").order_by(
+        "-round__year__year", "-round__number"
+    )
     return render(
         request,
         "products/product_detail.html",
@@ -152,7 +168,16 @@ def product_create(request):
         else:
             messages.success(request, _("Product “%(name)s” registered.") % {"name": product.name})
             return redirect("products:product_detail", product.pk)
-    return render(request, "products/form.html", {"form": form, "title": _("Register a product"), "multipart": True})
+    return render(
+        request,
+        "products/form.html",
+        {
+            "form": form,
+            "title": _("Register a product"),
+            "multipart": True,
+            "cancel_url": reverse("products:product_list"),
+        },
+    )
 
 
 @login_required
@@ -172,7 +197,15 @@ def product_edit(request, pk):
             messages.success(request, _("Saved.") if changed else _("Nothing changed."))
             return redirect("products:product_detail", pk)
     return render(
-        request, "products/form.html", {"form": form, "title": product.name, "object": product, "multipart": True}
+        request,
+        "products/form.html",
+        {
+            "form": form,
+            "title": product.name,
+            "object": product,
+            "multipart": True,
+            "cancel_url": reverse("products:product_detail", args=[pk]),
+        },
     )
 
 

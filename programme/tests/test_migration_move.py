@@ -23,12 +23,23 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[2]
 BEFORE = "942362d"  # main before issue 19
 MOVED = {"programmeyear", "communetarget", "round", "criteriaset"}
-NEW_MIGRATIONS = {
+MOVE_MIGRATIONS = {
     ("programme", "0001_initial"),
     ("programme", "0002_regimes_and_content_types"),
-    ("products", "0005_round_and_criteria_set_in_programme"),
-    ("funding", "0003_programme_year_in_programme"),
+    ("products", "0006_round_and_criteria_set_in_programme"),
+    ("funding", "0004_programme_year_in_programme"),
     ("evaluations", "0006_programme_models_moved"),
+}
+# Issue 18 landed on main between ``BEFORE`` and the move: its migrations run too, and add these columns, which every
+# row of the table must hold with their defaults (nothing else of those rows may change).
+ISSUE_18_MIGRATIONS = {
+    ("ocop", "0010_audit_no_truncate"),
+    ("products", "0005_dossier_expected_star"),
+    ("funding", "0003_entitlement_higher_level"),
+}
+ISSUE_18_COLUMNS = {
+    "products_dossier": {"expected_star": None},
+    "funding_entitlement": {"source": "decision", "higher_decision": "", "higher_decision_date": None},
 }
 
 pytestmark = [
@@ -164,7 +175,13 @@ def test_the_move_keeps_every_row_and_every_file(scratch, tmp_path):
     migrations_before = before.pop("django_migrations")
     migrations_after = after.pop("django_migrations")
     assert [row for row in migrations_after if row in migrations_before] == migrations_before
-    assert {(row["app"], row["name"]) for row in migrations_after if row not in migrations_before} == NEW_MIGRATIONS
+    applied = {(row["app"], row["name"]) for row in migrations_after if row not in migrations_before}
+    assert applied == MOVE_MIGRATIONS | ISSUE_18_MIGRATIONS
+
+    # The columns issue 18 added hold their defaults on every row that was there.
+    for table, defaults in ISSUE_18_COLUMNS.items():
+        assert all({name: row[name] for name in defaults} == defaults for row in after[table]), table
+        after[table] = sorted(({k: v for k, v in row.items() if k not in defaults} for row in after[table]), key=repr)
 
     # The regimes are a new table with the two known rows.
     regimes = after.pop("programme_regime")

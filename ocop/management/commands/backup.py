@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from ocop import backup
 
@@ -15,5 +15,8 @@ class Command(BaseCommand):
         parser.add_argument("--output", default=str(getattr(settings, "BACKUP_DIR", "var/backups")))
 
     def handle(self, *args, output, **options):
-        folder = backup.create_backup(Path(output))
+        try:
+            folder = backup.create_backup(Path(output))
+        except (backup.BackupError, OSError) as exc:
+            raise CommandError(f"No backup written: {exc}") from None
         self.stdout.write(self.style.SUCCESS(f"Backup written to {folder}"))

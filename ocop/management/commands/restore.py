@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from ocop.lib.env import parse_database_url
@@ -26,6 +27,6 @@ class Command(BaseCommand):
             folder = Path(backup) if backup else backups.latest_backup(Path(settings.BACKUP_DIR))
             db = parse_database_url(database_url) if database_url else settings.DATABASES["default"]
             manifest = backups.restore_backup(folder, db=db, media_root=Path(media_root or settings.MEDIA_ROOT))
-        except backups.BackupError as exc:
-            raise CommandError(str(exc)) from exc
+        except (backups.BackupError, ImproperlyConfigured) as exc:
+            raise CommandError(str(exc)) from None
         self.stdout.write(self.style.SUCCESS(f"Restored {folder} (made {manifest['created_at']})"))

@@ -1,4 +1,4 @@
-"""The programme year now lives in ``programme``: Django's picture only (the table is the same)."""
+"""The dossier's round and the product's criteria set now live in ``programme``: Django's picture only (same tables)."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("funding", "0002_policies_entitlements_payments_expenses"),
+        ("products", "0005_dossier_expected_star"),
         ("programme", "0001_initial"),
     ]
 
@@ -14,22 +14,23 @@ class Migration(migrations.Migration):
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.AlterField(
-                    model_name="budgetline",
-                    name="year",
+                    model_name="dossier",
+                    name="round",
                     field=models.ForeignKey(
                         on_delete=django.db.models.deletion.PROTECT,
-                        related_name="budget_lines",
-                        to="programme.programmeyear",
+                        related_name="dossiers",
+                        to="programme.round",
+                        verbose_name="round",
                     ),
                 ),
                 migrations.AlterField(
-                    model_name="entitlement",
-                    name="year",
+                    model_name="product",
+                    name="criteria_set",
                     field=models.ForeignKey(
                         on_delete=django.db.models.deletion.PROTECT,
-                        related_name="entitlements",
-                        to="programme.programmeyear",
-                        verbose_name="programme year",
+                        related_name="products",
+                        to="programme.criteriaset",
+                        verbose_name="product group (criteria set)",
                     ),
                 ),
             ],

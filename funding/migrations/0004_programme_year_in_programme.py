@@ -1,4 +1,4 @@
-"""The dossier's round and the product's criteria set now live in ``programme``: Django's picture only (same tables)."""
+"""The programme year now lives in ``programme``: Django's picture only (the table is the same)."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("products", "0004_merge_scale_indexes"),
+        ("funding", "0003_entitlement_higher_level"),
         ("programme", "0001_initial"),
     ]
 
@@ -14,23 +14,22 @@ class Migration(migrations.Migration):
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.AlterField(
-                    model_name="dossier",
-                    name="round",
+                    model_name="budgetline",
+                    name="year",
                     field=models.ForeignKey(
                         on_delete=django.db.models.deletion.PROTECT,
-                        related_name="dossiers",
-                        to="programme.round",
-                        verbose_name="round",
+                        related_name="budget_lines",
+                        to="programme.programmeyear",
                     ),
                 ),
                 migrations.AlterField(
-                    model_name="product",
-                    name="criteria_set",
+                    model_name="entitlement",
+                    name="year",
                     field=models.ForeignKey(
                         on_delete=django.db.models.deletion.PROTECT,
-                        related_name="products",
-                        to="programme.criteriaset",
-                        verbose_name="product group (criteria set)",
+                        related_name="entitlements",
+                        to="programme.programmeyear",
+                        verbose_name="programme year",
                     ),
                 ),
             ],
