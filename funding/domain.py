@@ -2,30 +2,25 @@
 the row, saves, audits (``ocop.audit.record``) in one transaction.
 
 How an entitlement comes about (decision 18): when a recognition decision is recorded, ``evaluations`` calls the
-hook registered in ``funding.hooks``, which calls ``sync_decision``. For every recognition, ``assess`` finds the policy
-whose window holds the decision date, the case (new / re-evaluated with the star kept / upgraded, from the dossier's
-registration type and the product's previous recognised star), the amount for that case and star, and the payer.
-A recognition no policy covers gets no entitlement; ``assess`` gives the reason, which the pages show.
+hook registered in ``funding.hooks``, which calls ``sync_decision``; it writes what ``funding.assessment`` computes
+for every recognition (the policy, the case, the amount and the payer, or the reason there is none). Budget figures
+(committed, paid, available) are read in ``funding.figures``.
 """
 
 import datetime
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from evaluations.enums import CertificateKind
-from evaluations.models import Certificate, Recognition, RecognitionDecision, Result
+from evaluations.models import Recognition, RecognitionDecision
+from funding.assessment import Assessment, _date_text, assess_higher, assess_many
 from funding.enums import (
-    COMMITTED_STATES,
     OPEN_STATES,
     PAYABLE_STATES,
     REJECTABLE_STATES,
@@ -37,11 +32,10 @@ from funding.enums import (
     PaymentOutcome,
     SupportCase,
 )
+from funding.figures import line_totals, support_line
 from funding.models import BudgetLine, Entitlement, Expense, Payment, SupportPolicy, SupportRate
 from ocop import audit, rules
-from ocop.enums import AuthorityLevel
 from ocop.models import Authority
-from products.enums import RegistrationType
 
 audit.register_actions(
     {
@@ -63,8 +57,6 @@ audit.EXTRA_FIELD_LABELS.update({"expense": gettext_lazy("expense"), "rates": ge
 audit.register_value_labels("status", dict(EntitlementStatus.choices))
 audit.register_value_labels("case", dict(SupportCase.choices))
 audit.register_value_labels("payer", dict(Payer.choices))
-
-ZERO = Decimal(0)
 
 
 def _require(user, action, obj=None):
@@ -93,181 +85,6 @@ def money(value) -> Decimal:
     if amount != amount.to_integral_value() or amount < 0:
         raise ValidationError(_("Enter the amount in whole đồng, zero or more."))
     return amount.quantize(Decimal(1))
-
-
-def _date_text(day) -> str:
-    return date_format(day, "SHORT_DATE_FORMAT")
-
-
-# ---------------------------------------------------------------------------------------------------- assessment
-@dataclass
-class Assessment:
-    """What a recognition is entitled to, or why nothing."""
-
-    recognition: Recognition
-    policy: SupportPolicy | None = None
-    case: str = ""
-    previous_star: int | None = None
-    amount: Decimal | None = None
-    payer: str = ""
-    reason: str = ""
-    higher: tuple | None = None  # (star, decision number, date) of a higher level's recognition
-
-    @property
-    def covered(self) -> bool:
-        return self.policy is not None and self.amount is not None
-
-    @property
-    def case_label(self) -> str:
-        return str(SupportCase(self.case).label) if self.case else ""
-
-
-def support_case(registration_type: str, star: int, previous: int | None) -> tuple[str, str]:
-    """(case, reason): the case of decision 18 for a recognition, or '' with the reason there is none.
-
-    The case follows the product's history, whatever the registration type says: ``previous`` is the star of its
-    latest earlier recognition by this or another authority (a decision, a certificate on record, a higher level's
-    result). No earlier recognition: "new" (decision 18: a first evaluation); a re-evaluation or upgrade with none on
-    record was recognised before the application, so it is "kept" (an upgrade "upgraded"). The same star is "kept",
-    a higher one "upgraded"; a star that fell gets nothing (see docs/architecture.md, "Support payments")."""
-    if previous is None:
-        if registration_type == RegistrationType.NEW:
-            return SupportCase.NEW, ""
-        if registration_type == RegistrationType.UPGRADE:
-            return SupportCase.UPGRADED, ""
-        return SupportCase.KEPT, ""
-    if star < previous:
-        return "", _("The star fell from %(previous)s★ to %(star)s★: the policy supports no downgrade.") % {
-            "previous": previous,
-            "star": star,
-        }
-    if star > previous:
-        return SupportCase.UPGRADED, ""
-    return SupportCase.KEPT, ""
-
-
-def policy_for(authority, day: datetime.date) -> SupportPolicy | None:
-    return (
-        SupportPolicy.objects.filter(authority=authority, valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .prefetch_related("rates")
-        .order_by("-valid_from")
-        .first()
-    )
-
-
-def assess(recognition: Recognition) -> Assessment:
-    return assess_many([recognition])[0]
-
-
-def assess_many(recognitions) -> list[Assessment]:
-    """Assess recognitions in a fixed number of queries (policies with rates, earlier stars): for lists.
-    Recognitions need ``decision__round__year`` and ``dossier`` loaded."""
-    recognitions = list(recognitions)
-    if not recognitions:
-        return []
-    authority_ids = {r.decision.round.year.authority_id for r in recognitions}
-    policies = list(
-        SupportPolicy.objects.filter(authority_id__in=authority_ids).prefetch_related("rates").order_by("-valid_from")
-    )
-    product_ids = {r.dossier.product_id for r in recognitions}
-    earlier: dict[int, list] = {}
-    for product_id, decision_id, day, star in Recognition.objects.filter(
-        dossier__product_id__in=product_ids
-    ).values_list("dossier__product_id", "decision_id", "decision__date", "star"):
-        earlier.setdefault(product_id, []).append((decision_id, day, star))
-    for product_id, day, star in Certificate.objects.filter(
-        product_id__in=product_ids, kind=CertificateKind.RECORDED
-    ).values_list("product_id", "issued_on", "star"):
-        earlier.setdefault(product_id, []).append((None, day, star))
-    # A higher level's recognition recorded on the council's result (the province's 4★, the ministry's 5★).
-    for product_id, day, star in Result.objects.filter(
-        dossier__product_id__in=product_ids, province_result_star__gte=3, province_decision_date__isnull=False
-    ).values_list("dossier__product_id", "province_decision_date", "province_result_star"):
-        earlier.setdefault(product_id, []).append((None, day, star))
-    assessments = []
-    for recognition in recognitions:
-        decision = recognition.decision
-        authority = decision.round.year.authority
-        mine = [p for p in policies if p.authority_id == authority.pk]
-        policy = next((p for p in mine if p.covers(decision.date)), None)
-        before = [
-            (day, star)
-            for decision_id, day, star in earlier.get(recognition.dossier.product_id, [])
-            if day < decision.date and decision_id != decision.pk
-        ]
-        previous = max(before)[1] if before else None
-        assessments.append(_assess(recognition, authority, policy, mine[0] if mine else None, previous))
-    return assessments
-
-
-def _assess(recognition, authority, policy, latest, previous) -> Assessment:
-    decision = recognition.decision
-    result = Assessment(recognition=recognition)
-    if policy is None:
-        result.reason = _("No support policy covers a decision dated %(date)s.") % {"date": _date_text(decision.date)}
-        if latest is not None:
-            window = _date_text(latest.valid_from) + "–" + (_date_text(latest.valid_to) if latest.valid_to else "…")
-            result.reason += " " + _("The latest policy, %(basis)s, covers %(window)s.") % {
-                "basis": latest.legal_basis,
-                "window": window,
-            }
-        return result
-    result.policy = policy
-    result.previous_star = previous
-    case, reason = support_case(recognition.dossier.registration_type, recognition.star, previous)
-    result.case = case
-    if not case:
-        result.reason = reason
-        return result
-    rate = next((r for r in policy.rates.all() if r.case == case and r.star == recognition.star), None)
-    if rate is None:
-        result.reason = _("%(basis)s sets no support for “%(case)s” at %(star)s★.") % {
-            "basis": policy.legal_basis,
-            "case": SupportCase(case).label,
-            "star": recognition.star,
-        }
-        return result
-    result.amount = rate.amount
-    result.payer = Payer.PROVINCE if authority.level == AuthorityLevel.PROVINCE else policy.payer_for(recognition.star)
-    return result
-
-
-def assess_higher(recognition: Recognition) -> Assessment | None:
-    """A higher level's recognition of the product after this authority forwarded it (decision 2a), recorded on the
-    council's result: under the district regime the province's 4★ (or the ministry's 5★). None when no higher star
-    above this authority's is recorded. The case follows the product's history before this evaluation (as for the
-    authority's own recognition); the policy is the one whose window holds the higher level's decision date; the
-    province pays (decision 18: "the province pays 4★ and 5★")."""
-    result = Result.objects.filter(dossier_id=recognition.dossier_id).first()
-    star = result.province_result_star if result else None
-    if not star or star <= recognition.star or star not in STARS or result.province_decision_date is None:
-        return None
-    own = assess_many([recognition])[0]
-    authority = recognition.decision.round.year.authority
-    day = result.province_decision_date
-    assessment = Assessment(recognition=recognition, previous_star=own.previous_star)
-    assessment.policy = policy_for(authority, day)
-    if assessment.policy is None:
-        assessment.reason = _("No support policy covers a decision dated %(date)s.") % {"date": _date_text(day)}
-        return assessment
-    case, reason = support_case(recognition.dossier.registration_type, star, own.previous_star)
-    assessment.case = case
-    if not case:
-        assessment.reason = reason
-        return assessment
-    rate = next((r for r in assessment.policy.rates.all() if r.case == case and r.star == star), None)
-    if rate is None:
-        assessment.reason = _("%(basis)s sets no support for “%(case)s” at %(star)s★.") % {
-            "basis": assessment.policy.legal_basis,
-            "case": SupportCase(case).label,
-            "star": star,
-        }
-        return assessment
-    assessment.amount = rate.amount
-    assessment.payer = Payer.PROVINCE
-    assessment.higher = (star, result.province_decision, day)
-    return assessment
 
 
 def sync_higher_result(result, *, by, now=None) -> str:
@@ -487,68 +304,6 @@ def reject_entitlement(entitlement, *, reason: str, by, now=None) -> bool:
     return True
 
 
-# ---------------------------------------------------------------------------------------------------- budgets
-def _spent_subqueries():
-    expenses = (
-        Expense.objects.filter(line=OuterRef("pk"))
-        .order_by()
-        .values("line")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    payments = (
-        Payment.objects.filter(line=OuterRef("pk"), outcome=PaymentOutcome.PAID)
-        .order_by()
-        .values("line")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    committed = (
-        Entitlement.objects.filter(year=OuterRef("year"), payer=OuterRef("payer"), status__in=sorted(COMMITTED_STATES))
-        .order_by()
-        .values("year")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    money_field = DecimalField(max_digits=15, decimal_places=0)
-    return {
-        "expenses_total": Coalesce(Subquery(expenses, output_field=money_field), Value(ZERO), output_field=money_field),
-        "payments_total": Coalesce(Subquery(payments, output_field=money_field), Value(ZERO), output_field=money_field),
-        "committed_total": Coalesce(
-            Subquery(committed, output_field=money_field), Value(ZERO), output_field=money_field
-        ),
-    }
-
-
-def lines_with_totals(queryset=None):
-    """Budget lines annotated with what was spent (expenses, payments) and, for support lines, what is committed
-    (approved, not yet paid): one query whatever the number of lines."""
-    return (queryset if queryset is not None else BudgetLine.objects.all()).annotate(**_spent_subqueries())
-
-
-def line_totals(line) -> dict:
-    """amount, committed, paid (payments + expenses), available = amount − committed − paid."""
-    row = lines_with_totals(BudgetLine.objects.filter(pk=line.pk)).get()
-    committed = row.committed_total if row.kind == BudgetKind.SUPPORT else ZERO
-    paid = row.expenses_total + row.payments_total
-    return {
-        "amount": row.amount,
-        "committed": committed,
-        "paid": paid,
-        "available": row.amount - committed - paid,
-        "spendable": row.amount - paid,
-    }
-
-
-def decorate_totals(lines) -> list:
-    for line in lines:
-        line.committed = line.committed_total if line.kind == BudgetKind.SUPPORT else ZERO
-        line.paid = line.expenses_total + line.payments_total
-        line.available = line.amount - line.committed - line.paid
-        line.over = line.available < 0
-    return lines
-
-
 def _check_line(line, amount: Decimal, override_reason: str, by, *, what) -> str:
     """Refuse spending beyond the line unless an override with a reason is recorded (decision 20). Returns the
     override reason actually used ('' when the spending fits)."""
@@ -579,10 +334,6 @@ def _check_line(line, amount: Decimal, override_reason: str, by, *, what) -> str
 
 def _grouped(amount) -> str:
     return f"{int(amount):,}".replace(",", ".")
-
-
-def support_line(year, payer) -> BudgetLine | None:
-    return BudgetLine.objects.filter(year=year, payer=payer, kind=BudgetKind.SUPPORT).first()
 
 
 @transaction.atomic
@@ -844,20 +595,3 @@ def _resync(authority, windows, *, by):
         condition |= Q(date__gte=start) & (Q(date__lte=end) if end else Q())
     for decision in decisions.filter(condition).order_by("date", "pk"):
         sync_decision(decision, by=by, corrected=True)
-
-
-# ---------------------------------------------------------------------------------------------------- reading
-def waiting_for_finance(user) -> dict | None:
-    """What waits for the finance officer, in one query: to approve, to pay, failed payments to retry."""
-    if not rules.can(user, "entitlement.approve"):
-        return None
-    from django.db.models import Count
-
-    counts = Entitlement.objects.visible_to(user).aggregate(
-        to_approve=Count("id", filter=Q(status=EntitlementStatus.PROPOSED)),
-        to_pay=Count("id", filter=Q(status=EntitlementStatus.APPROVED)),
-        failed=Count("id", filter=Q(status=EntitlementStatus.PAYMENT_FAILED)),
-        to_approve_amount=Sum("amount", filter=Q(status=EntitlementStatus.PROPOSED)),
-        to_pay_amount=Sum("amount", filter=Q(status__in=sorted(PAYABLE_STATES))),
-    )
-    return counts

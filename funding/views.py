@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from evaluations.models import Recognition
-from funding import domain, printouts
+from funding import assessment, domain, figures, printouts
 from funding.enums import PAYABLE_STATES, REJECTABLE_STATES, EntitlementSource, EntitlementStatus, Payer
 from funding.forms import (
     BudgetLineForm,
@@ -143,12 +143,12 @@ def entitlement_detail(request, pk, forms=None):
     may_decide = rules.can(user, "entitlement.approve", entitlement)
     may_pay = rules.can(user, "entitlement.pay", entitlement)
     status = entitlement.status
-    line = domain.support_line(entitlement.year, entitlement.payer)
+    line = figures.support_line(entitlement.year, entitlement.payer)
     context = {
         "entitlement": entitlement,
         "payments": list(entitlement.payments.select_related("line", "recorded_by__profile")),
         "line": line,
-        "line_totals": domain.line_totals(line) if line and rules.can(user, "budget.view") else None,
+        "line_totals": figures.line_totals(line) if line and rules.can(user, "budget.view") else None,
         "may_approve": may_decide and status == EntitlementStatus.PROPOSED,
         "may_reject": may_decide and status in REJECTABLE_STATES,
         "may_pay": may_pay and status in PAYABLE_STATES,
@@ -268,7 +268,7 @@ def uncovered_list(request):
     rules.authorize(request.user, "entitlement.list")
     recognitions = _recognitions(request.user).exclude(entitlements__source=EntitlementSource.DECISION)
     page, query = paginate(request, recognitions)
-    assessments = domain.assess_many(page.object_list)
+    assessments = assessment.assess_many(page.object_list)
     return render(request, "funding/uncovered_list.html", {"page": page, "query": query, "assessments": assessments})
 
 
@@ -288,7 +288,7 @@ def recognition_funding(request, pk):
     return render(
         request,
         "funding/recognition_funding.html",
-        {"recognition": recognition, "assessment": domain.assess(recognition)},
+        {"recognition": recognition, "assessment": assessment.assess(recognition)},
     )
 
 
@@ -305,7 +305,7 @@ def producer_funding(request, pk):
     )
     rows = []
     own = {r.pk: _own(r) for r in recognitions}
-    assessments = {a.recognition.pk: a for a in domain.assess_many(r for r in recognitions if own[r.pk] is None)}
+    assessments = {a.recognition.pk: a for a in assessment.assess_many(r for r in recognitions if own[r.pk] is None)}
     for recognition in recognitions:
         rows.append({"recognition": recognition, "entitlement": own[recognition.pk],
                      "assessment": assessments.get(recognition.pk)})  # fmt: skip
@@ -340,8 +340,8 @@ def _year_choice(request):
 def budget(request):
     rules.authorize(request.user, "budget.view")
     years, year = _year_choice(request)
-    lines = domain.decorate_totals(
-        list(domain.lines_with_totals(BudgetLine.objects.filter(year=year)).order_by("kind", "name"))
+    lines = figures.decorate_totals(
+        list(figures.lines_with_totals(BudgetLine.objects.filter(year=year)).order_by("kind", "name"))
     )
     totals = {
         key: sum((getattr(line, key) for line in lines), 0) for key in ("amount", "committed", "paid", "available")
@@ -389,7 +389,7 @@ def budget_line(request, pk, expense_form=None):
     payments = line.payments.select_related("entitlement__product", "entitlement__producer").order_by("-date", "-pk")
     context = {
         "line": line,
-        "totals": domain.line_totals(line),
+        "totals": figures.line_totals(line),
         "page": expenses,
         "query": query,
         "payments": list(payments[:50]),

@@ -19,8 +19,8 @@ from django.utils.translation import pgettext_lazy
 
 from evaluations.enums import EXPIRING_DAYS, CertificateStatus, SheetStatus
 from evaluations.models import Certificate, Recognition
-from funding.domain import decorate_totals, lines_with_totals
 from funding.enums import EntitlementStatus
+from funding.figures import decorate_totals, lines_with_totals
 from funding.models import BudgetLine, Entitlement
 from products.enums import UNDER_CHECK_STATES, DossierStatus, RegistrationType
 from products.models import Dossier

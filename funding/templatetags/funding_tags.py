@@ -2,7 +2,7 @@
 
 from django import template
 
-from funding.domain import waiting_for_finance
+from funding.figures import waiting_for_finance
 
 register = template.Library()
 

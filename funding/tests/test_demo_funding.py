@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from funding import domain
+from funding import assessment as assessing
+from funding import figures
 from funding.demo import seed_funding
 from funding.enums import BudgetKind, EntitlementSource, EntitlementStatus
 from funding.models import BudgetLine, Entitlement, Expense, Payment, SupportPolicy
@@ -52,7 +53,7 @@ def test_demo_funding_stories_and_idempotence(seeded):
     )
     assert amounts["Trà hoa vàng"] == Decimal("20000000") and amounts["Rượu đông trùng hạ thảo"] == Decimal("50000000")
     support = BudgetLine.objects.get(year__year=2024, kind=BudgetKind.SUPPORT)
-    assert domain.line_totals(support) == {
+    assert figures.line_totals(support) == {
         "amount": Decimal("250000000"),
         "committed": Decimal("20000000"),
         "paid": Decimal("100000000"),
@@ -60,7 +61,7 @@ def test_demo_funding_stories_and_idempotence(seeded):
         "spendable": Decimal("150000000"),
     }
     programme = BudgetLine.objects.get(year__year=2024, kind=BudgetKind.PROGRAMME)
-    assert (programme.amount, domain.line_totals(programme)["paid"]) == (Decimal("200000000"), Decimal("135100000"))
+    assert (programme.amount, figures.line_totals(programme)["paid"]) == (Decimal("200000000"), Decimal("135100000"))
     if (timezone.localdate() - datetime.timedelta(days=60)).year >= 2026:
         egg = seeded["funding"]
         assert egg["entitlements"]["paid"] == 2
@@ -68,7 +69,7 @@ def test_demo_funding_stories_and_idempotence(seeded):
 
         uncovered = Recognition.objects.get(dossier__product__name="Trứng gà đồi Bắc Lũng")
         assert not Entitlement.objects.filter(recognition=uncovered).exists()
-        assert "31/12/2025" in domain.assess(uncovered).reason
+        assert "31/12/2025" in assessing.assess(uncovered).reason
     counts = _counts()
     seed_funding(authority)
     ocop_demo.seed_all()

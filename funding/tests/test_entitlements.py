@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from evaluations import domain as evaluation_domain
 from evaluations.models import Certificate, RecognitionDecision
+from funding import assessment as assessing
 from funding import domain
 from funding.enums import EntitlementStatus, Payer, SupportCase
 from funding.models import Entitlement
@@ -97,7 +98,7 @@ def test_cases_without_a_rate_get_no_entitlement_and_a_reason(
         _record_previous(product, previous)
     decision = make_decision(DAY, [(registration, star, product)])
     assert not Entitlement.objects.filter(decision=decision).exists()
-    assessment = domain.assess(decision.recognitions.get())
+    assessment = assessing.assess(decision.recognitions.get())
     assert not assessment.covered
     assert reason_part in assessment.reason
 
@@ -128,7 +129,7 @@ def test_previous_star_comes_from_an_earlier_recognition(authority, nq67, make_d
 def test_policy_window_edges(nq67, make_decision, day, covered):
     decision = make_decision(day, [(NEW, 3, None)])
     assert Entitlement.objects.filter(decision=decision).exists() is covered
-    assessment = domain.assess(decision.recognitions.get())
+    assessment = assessing.assess(decision.recognitions.get())
     assert assessment.covered is covered
     if not covered:
         assert day.strftime("%d/%m/%Y") in assessment.reason
@@ -137,7 +138,7 @@ def test_policy_window_edges(nq67, make_decision, day, covered):
 
 def test_no_policy_at_all_says_so(make_decision):
     decision = make_decision(DAY, [(NEW, 3, None)])
-    assessment = domain.assess(decision.recognitions.get())
+    assessment = assessing.assess(decision.recognitions.get())
     assert not Entitlement.objects.exists()
     assert assessment.reason == "Không có chính sách hỗ trợ nào áp dụng cho quyết định ngày 20/06/2024."
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from evaluations import domain as evaluation_domain
 from evaluations.models import Result
+from funding import assessment as assessing
 from funding import domain
 from funding.enums import EntitlementSource, EntitlementStatus, Payer, SupportCase
 from funding.models import Entitlement
@@ -74,14 +75,14 @@ def test_no_policy_covers_the_provinces_decision_date(nq67, forwarded, district_
     result = forwarded(NEW, day=datetime.date(2025, 12, 1))
     _record(result, 4, district_officer, day=datetime.date(2026, 1, 15))  # NQ 67 ended on 31/12/2025
     assert not _higher(result).exists()
-    assessment = domain.assess_higher(result.dossier.recognition)
+    assessment = assessing.assess_higher(result.dossier.recognition)
     assert not assessment.covered and "15/01/2026" in assessment.reason
 
 
 def test_a_province_result_not_above_the_districts_star_pays_nothing_more(nq67, forwarded, district_officer):
     result = forwarded(NEW)
     _record(result, 3, district_officer)
-    assert not _higher(result).exists() and domain.assess_higher(result.dossier.recognition) is None
+    assert not _higher(result).exists() and assessing.assess_higher(result.dossier.recognition) is None
 
 
 def test_a_corrected_province_result_withdraws_an_open_entitlement_but_never_a_paid_one(

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from evaluations.models import Result
-from funding import domain
+from funding import assessment as assessing
 from funding.enums import Payer, SupportCase
 from funding.models import Entitlement
 from funding.tests.conftest import NEW, UPGRADE
@@ -47,7 +47,7 @@ def test_a_new_registration_below_an_earlier_star_gets_nothing_and_says_why(nq67
     _record_previous(product, 4)  # 4★ on record; registered again as new and recognised at 3★
     decision = make_decision(DAY, [(NEW, 3, product)])
     assert not Entitlement.objects.filter(decision=decision).exists()
-    assessment = domain.assess(decision.recognitions.get())
+    assessment = assessing.assess(decision.recognitions.get())
     assert (assessment.case, assessment.previous_star, assessment.amount) == ("", 4, None)
     assert "Hạng sao giảm từ 4★ xuống 3★" in assessment.reason
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from funding import domain
+from funding import domain, figures
 from funding.enums import BudgetKind, EntitlementStatus, Payer, PaymentOutcome
 from funding.models import BudgetLine, Entitlement, Expense, Payment
 from funding.tests.conftest import KEPT, NEW
@@ -75,7 +75,7 @@ def test_payment_from_the_support_line_is_recorded_once(approved, finance_office
     assert (approved.status, approved.paid_on, approved.paid_amount) == ("paid", PAID_ON, Decimal("50000000"))
     payment = Payment.objects.get()
     assert (payment.line, payment.outcome, payment.voucher_number) == (support_line_2024, "paid", "UNC 015")
-    totals = domain.line_totals(support_line_2024)
+    totals = figures.line_totals(support_line_2024)
     assert totals == {
         "amount": Decimal("300000000"),
         "committed": Decimal("0"),
@@ -120,7 +120,7 @@ def test_a_failed_payment_is_recorded_and_retried(approved, finance_officer, sup
     assert not domain.record_failed_payment(approved, date=PAID_ON, reason="Tài khoản đã đóng", by=finance_officer)
     approved.refresh_from_db()
     assert approved.status == EntitlementStatus.PAYMENT_FAILED
-    assert domain.line_totals(support_line_2024)["committed"] == Decimal("50000000")
+    assert figures.line_totals(support_line_2024)["committed"] == Decimal("50000000")
     assert _pay(approved, finance_officer, date=PAID_ON + datetime.timedelta(days=3)) is True
     outcomes = list(approved.payments.order_by("recorded_at", "pk").values_list("outcome", flat=True))
     assert outcomes == [PaymentOutcome.FAILED, PaymentOutcome.PAID]
@@ -136,7 +136,7 @@ def test_committed_and_paid_totals_are_exact_decimals(entitlements, finance_offi
     for entitlement in entitlements:
         domain.approve_entitlement(entitlement, by=finance_officer)
     _pay(entitlements[0], finance_officer)  # 20,000,000
-    totals = domain.line_totals(support_line_2024)
+    totals = figures.line_totals(support_line_2024)
     assert totals["committed"] == Decimal("100000000")
     assert totals["paid"] == Decimal("20000000")
     assert totals["available"] == Decimal("180000000")
@@ -182,7 +182,7 @@ def test_overspend_with_a_recorded_reason_by_finance(programme_line, district_of
         override_reason="UBND huyện đồng ý bổ sung",
     )
     assert expense.override_reason == "UBND huyện đồng ý bổ sung"
-    assert domain.line_totals(programme_line)["available"] == Decimal("-10000000")
+    assert figures.line_totals(programme_line)["available"] == Decimal("-10000000")
     assert AuditEntry.objects.filter(action="budget.overridden", note="UBND huyện đồng ý bổ sung").exists()
 
 
@@ -200,7 +200,7 @@ def test_payment_beyond_the_support_line_needs_an_override(approved, finance_off
         _pay(approved, finance_officer)
     assert _pay(approved, finance_officer, override_reason="Bổ sung dự toán theo QĐ 99") is True
     assert Payment.objects.get().override_reason == "Bổ sung dự toán theo QĐ 99"
-    assert domain.line_totals(line)["paid"] == Decimal("50000000")
+    assert figures.line_totals(line)["paid"] == Decimal("50000000")
 
 
 def test_a_line_cannot_shrink_below_what_was_spent(programme_line, district_officer, finance_officer, year_2024):

@@ -106,14 +106,15 @@ def test_generate_synthetic_is_deterministic_and_valid(tmp_path, settings):
 
     # Entitlements: computed by funding.domain for the decisions Resolution 67 covers (2024–2025) and none other;
     # every paid one has its paid payment from the support line of its year and payer, within the line.
-    from funding import domain as funding_domain
+    from funding import assessment as funding_assessment
+    from funding import figures as funding_figures
     from funding.enums import EntitlementStatus
     from funding.models import Entitlement, Payment
 
     entitlements = list(Entitlement.objects.select_related("recognition__decision", "year"))
     assert entitlements and {e.decision.date.year for e in entitlements} <= {2024, 2025}
     for entitlement in entitlements:
-        assessment = funding_domain.assess(entitlement.recognition)
+        assessment = funding_assessment.assess(entitlement.recognition)
         assert (entitlement.amount, entitlement.case, entitlement.payer) == (
             assessment.amount,
             assessment.case,
@@ -123,7 +124,7 @@ def test_generate_synthetic_is_deterministic_and_valid(tmp_path, settings):
     assert paid and Payment.objects.filter(outcome="paid").count() == len(paid)
     for payment in Payment.objects.filter(outcome="paid").select_related("line", "entitlement"):
         assert (payment.line.year_id, payment.line.payer) == (payment.entitlement.year_id, payment.entitlement.payer)
-        assert funding_domain.line_totals(payment.line)["paid"] <= payment.line.amount
+        assert funding_figures.line_totals(payment.line)["paid"] <= payment.line.amount
 
     # A second run refuses a database that already holds a programme; on an empty one the same seed gives the
     # same province.
