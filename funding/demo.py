@@ -182,7 +182,7 @@ UNCOVERED_DECISION = {"number": "1520/QĐ-UBND", "signed_by": "Lê Văn Thành �
 
 
 def _uncovered_seed():
-    from products.demo import ProductSeed, _verifier
+    from products.demo_seeds import ProductSeed, _verifier
     from products.enums import DossierStatus, RegistrationType
 
     return ProductSeed(
@@ -208,6 +208,7 @@ def _uncovered_seed():
 def seed_uncovered(authority: Authority):
     """This year's extra round with one product recognised after NQ 67 ended (see the module's docstring)."""
     from evaluations import demo as evaluation_demo
+    from evaluations import demo_stories as evaluation_stories
     from evaluations import domain as evaluation_domain
     from evaluations.enums import SheetStatus
     from evaluations.models import ScoreSheet
@@ -241,18 +242,18 @@ def seed_uncovered(authority: Authority):
     moments = {"opened": at(-14), "prepared": at(-3), "submitted": at(-2), "checked": at(1)}
     dossier, _ = product_demo._dossier(product, round_, seed, official, moments)
     product_demo._play(dossier, product, seed, official, product_demo._user(product_demo.CHECKER), moments)
-    users = evaluation_demo._users()
+    users = evaluation_stories._users()
     evaluation_demo._form_council(round_, users)
     if round_.stage == RoundStage.OPEN:
         evaluation_demo._check_criteria_sets(round_, users, now=at(2))
     evaluation_demo._start_scoring(round_, users, now=at(2))
     if round_.stage == RoundStage.SCORING:
-        profile = evaluation_demo._profile(evaluation_demo.GA_DOI_BASE)
+        profile = evaluation_stories._profile(evaluation_stories.GA_DOI_BASE)
         for sheet in ScoreSheet.objects.filter(dossier__round=round_, status=SheetStatus.DRAFT).select_related(
             "member__user"
         ):
             evaluation_demo._submit(sheet, profile, "", at(6, 10), users)
-        evaluation_domain.approve_results(round_, by=users[evaluation_demo.CHAIR], now=at(12, 15))
+        evaluation_domain.approve_results(round_, by=users[evaluation_stories.CHAIR], now=at(12, 15))
         round_.refresh_from_db()
     if round_.stage == RoundStage.APPROVED and not RecognitionDecision.objects.filter(round=round_).exists():
         recorded = datetime.datetime.combine(decided, datetime.time(15), tzinfo=VN)
