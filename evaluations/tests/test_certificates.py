@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext, pgettext
 from pypdf import PdfReader
 
-from evaluations import certificates, rendering
+from evaluations import certificate_lists, certificates, rendering
 from evaluations.enums import BatchStatus, CertificateKind, CertificateStatus, InspectionResult, RevocationGround
 from evaluations.models import (
     CODE_ALPHABET,
@@ -672,7 +672,7 @@ def test_expiry_groups(decision, commune, district_officer):
     Recognition.objects.filter(pk=newer.pk).update(dossier=DossierFactory(product=made[45].product))
     renewed = certificates.issue_certificate(Recognition.objects.get(pk=newer.pk), by=district_officer)
     _with_expiry(renewed, 900)
-    groups = certificates.expiry_groups(Certificate.objects.all())
+    groups = certificate_lists.expiry_groups(Certificate.objects.all())
     assert [(g.key, [c.product_name for c in g.certificates]) for g in groups] == [
         ("30", ["Sản phẩm 10"]),
         ("60", []),
@@ -701,8 +701,8 @@ def test_ceremony_lists_live_certificates_of_the_year(decision, commune, distric
         scan=scan(),
         by=district_officer,
     )
-    assert list(certificates.ceremony_certificates(year)) == [recorded, kept]
-    assert list(certificates.ceremony_certificates(year, until=today() - datetime.timedelta(days=1))) == []
+    assert list(certificate_lists.ceremony_certificates(year)) == [recorded, kept]
+    assert list(certificate_lists.ceremony_certificates(year, until=today() - datetime.timedelta(days=1))) == []
 
 
 def test_status_labels_are_the_public_words():

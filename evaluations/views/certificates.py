@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 
+from evaluations import certificate_lists, printouts
 from evaluations import certificates as domain
-from evaluations import printouts
 from evaluations.enums import (
     BATCH_ACTIVE,
     CertificateKind,
@@ -479,7 +479,7 @@ def expiry_list(request):
     products to re-evaluate. A commune official sees their commune's."""
     rules.authorize(request.user, "certificate.list")
     today = timezone.localdate()
-    rows = domain.expiry_queryset(Certificate.objects.visible_to(request.user), today)
+    rows = certificate_lists.expiry_queryset(Certificate.objects.visible_to(request.user), today)
     # Two paginated lists (the expired one grows every year): expiring soonest first, expired latest first.
     soon, soon_query = paginate(
         request,
@@ -492,8 +492,8 @@ def expiry_list(request):
         EXPIRY_PAGE_SIZE,
         param="expired",
     )
-    groups = domain.expiry_groups(
-        None, today, rows=[*soon.object_list, *expired.object_list], counts=domain.expiry_counts(rows, today)
+    groups = certificate_lists.expiry_groups(
+        None, today, rows=[*soon.object_list, *expired.object_list], counts=certificate_lists.expiry_counts(rows, today)
     )
     return render(
         request,
@@ -523,7 +523,7 @@ def _ceremony(request):
         year = form.cleaned_data["year"]
         until = form.cleaned_data["until"] or year.ceremony_by
     until = until or datetime.date(year.year, 12, 31)
-    return authority, form, year, until, list(domain.ceremony_certificates(year, until))
+    return authority, form, year, until, list(certificate_lists.ceremony_certificates(year, until))
 
 
 @login_required
