@@ -1,6 +1,8 @@
 """Explicit test settings: the real services (PostgreSQL, Redis) with fast hashing."""
 
+import atexit
 import os
+import shutil
 import tempfile
 from urllib.parse import urlsplit, urlunsplit
 
@@ -15,6 +17,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # worker's name), its own MEDIA_ROOT (a fresh temporary folder per process) and its own Redis database.
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 MEDIA_ROOT = tempfile.mkdtemp(prefix=f"ocop-test-media-{XDIST_WORKER or 'main'}-")
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)  # each process removes the folder it made
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
