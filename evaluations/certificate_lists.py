@@ -9,34 +9,12 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evaluations.batches import RENDER_CHUNK, render_batch_chunk, run_issuing_batch  # noqa: F401 - re-exported
-from evaluations.certificate_numbers import allocate_number, format_number  # noqa: F401 - re-exported
 from evaluations.enums import (
     EXPIRY_BUCKETS,
     CertificateKind,
 )
-from evaluations.issuing import (  # noqa: F401 - re-exported
-    _check_issue_date,
-    _create,
-    _load_recognition,
-    _printed_facts,
-    _require,
-    _today,
-    full_address,
-    issue_certificate,
-    pending_recognitions,
-)
 from evaluations.models import (
     Certificate,
-)
-from evaluations.rendering import (  # noqa: F401 - re-exported
-    PDF_TEMPLATE,
-    certificate_context,
-    certificate_filename,
-    certificate_pdf,
-    signatory_parts,
-    store_certificate_pdf,
-    verification_url,
 )
 from ocop.lib.collation import vi_order
 from programme.models import ProgrammeYear
