@@ -44,7 +44,7 @@ def _check(day: datetime.date, kind: str) -> None:
         raise ValidationError(
             {
                 "date": _(
-                    "%(date)s is already a working day; a working day can only be set on a Saturday, a Sunday or a holiday."
+                    "%(date)s is already a working day; only a Saturday, Sunday or holiday can be made a working day."
                 )
                 % _on(day)
             },
