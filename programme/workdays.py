@@ -11,17 +11,19 @@ Vietnam, checked for 2026 and 2027:
 - Tết Dương lịch 01/01; Giỗ Tổ Hùng Vương (10/3 lunar: 26/04/2026, a Sunday, with its observed day 27/04/2026;
   16/04/2027); 30/04 and 01/05 (01/05/2027 is a Saturday: observed Monday 03/05/2027); Quốc khánh 02/09 with the
   day beside it (01/09/2026; 03/09/2027); Ngày Văn hóa Việt Nam 24/11 (from 2026).
-- Tết Nguyên Đán as the Government set it each year: 16–20/02/2026 (Giao thừa to Mùng bốn); 04–10/02/2027
-  (29 Tết to Mùng năm, Saturday and Sunday included).
+- Tết Nguyên Đán as the package has it: 16–20/02/2026 (Giao thừa to Mùng bốn); 04–10/02/2027 (29 Tết to Mùng
+  năm, Saturday and Sunday included). A year the Government announces differently is corrected by exceptions.
 - Observed days ("nghỉ bù") when a holiday falls on a weekend, and the swaps the Government decided: a substituted
   day off as a holiday (31/08/2026, "thay cho ngày 22/08/2026") and the Saturday worked in exchange in
-  ``weekend_workdays`` (22/08/2026, also 05/01/2019 and 27/12/2014), which this module reads as working days.
+  ``weekend_workdays`` (22/08/2026; earlier 04/05/2024 for 29/04/2024, 26/04/2025 for 02/05/2025), which this
+  module reads as working days.
 
 What the package lacks (a swap decided after its release, a province's own day off) the office adds as a
 ``CalendarException``; an exception wins over the package.
 
-Each call makes at most one query (the office's exceptions of the years involved), none per day; the package's
-holidays are computed once per year and kept in memory.
+Each call makes one query (the office's exceptions of the years involved), none per day; ``add_working_days`` makes
+a second only if the office's days off push the count past the years it estimated. The package's holidays are
+computed once per year and kept in memory.
 """
 
 import datetime
