@@ -271,6 +271,14 @@ def workday_calendar(request):
             "next_year": year + 1 if year < 2100 else None,
             "holidays": workdays.public_holidays(year),
             "working_saturdays": workdays.working_saturdays(year),
+            # the package's days in date order: its holidays and the weekend days worked in exchange
+            "days": sorted(
+                [(day, name, False) for day, name in workdays.public_holidays(year)]
+                + [
+                    (day, _("Working day (worked in exchange for a day off)"), True)
+                    for day in workdays.working_saturdays(year)
+                ]
+            ),
             "exceptions": exceptions,
             "form": form,
         },
