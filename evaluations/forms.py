@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from evaluations.enums import CouncilRole
 from ocop.enums import Role
 from products.forms import DATE_WIDGET
+from programme.enums import CalendarExceptionKind
 from programme.models import ProgrammeYear, Round
 
 
@@ -170,3 +171,13 @@ class CommuneTargetsForm(forms.Form):
             commune: (self.cleaned_data[f"new_{commune.pk}"], self.cleaned_data[f"reev_{commune.pk}"])
             for commune, _new, _reev in self.rows
         }
+
+
+class CalendarExceptionForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    kind = forms.ChoiceField(label=_("Change"), choices=CalendarExceptionKind.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        help_text=_("E.g. the province's decision giving the day off, or the Saturday worked in exchange."),
+    )

@@ -17,6 +17,7 @@ NAV_ITEMS = [
 ]
 MORE_ITEMS = [
     (_("Programme years"), "evaluations:year_list", "year.view"),
+    (_("Working-day calendar"), "evaluations:workday_calendar", "calendar.manage"),
     (_("Producers"), "products:producer_list", "producer.list"),
     (_("Communes"), "communes", "commune.list"),
     (_("Criteria sets"), "evaluations:criteria_list", "criteria.confirm"),

@@ -9,6 +9,7 @@ class ProgrammeConfig(AppConfig):
     def ready(self):
         from ocop import demo
         from ocop.models import register_regime_defaults
+        from programme import calendar_exceptions, rules  # noqa: F401 - registers rules and audit labels
         from programme.regimes import authority_defaults
 
         register_regime_defaults(authority_defaults)

@@ -10,7 +10,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from ocop.models import Authority
-from programme.models import ProgrammeYear, Round
+from programme.enums import CalendarExceptionKind
+from programme.models import CalendarException, ProgrammeYear, Round
 
 
 def seed_plan_2024(authority: Authority) -> ProgrammeYear:
@@ -30,6 +31,14 @@ def seed_plan_2024(authority: Authority) -> ProgrammeYear:
             "target_reevaluations": 2,
             "budget": Decimal("200000000"),
             "ceremony_by": datetime.date(2024, 12, 15),
+        },
+    )
+    # One change of the office to the working-day calendar (decision 23), so its page has a row to show.
+    CalendarException.objects.update_or_create(
+        date=datetime.date(2024, 12, 28),
+        defaults={
+            "kind": CalendarExceptionKind.WORKING_DAY,
+            "reason": "Làm việc thứ Bảy để hoàn thiện hồ sơ cuối năm (dữ liệu mô phỏng)",
         },
     )
     return year

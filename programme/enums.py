@@ -1,4 +1,4 @@
-"""Choices of the programme layer: the stages of a round."""
+"""Choices of the programme layer: the stages of a round, the kinds of calendar exception."""
 
 from django.db import models
 from django.utils.translation import pgettext_lazy
@@ -11,3 +11,10 @@ class RoundStage(models.TextChoices):
     SCORING = "scoring", pgettext_lazy("round", "Scoring")
     APPROVED = "approved", pgettext_lazy("round", "Results approved")
     CLOSED = "closed", pgettext_lazy("round", "Closed")
+
+
+class CalendarExceptionKind(models.TextChoices):
+    """What the office changes in the working-day calendar for one date (decision 23)."""
+
+    DAY_OFF = "day_off", pgettext_lazy("calendar", "Extra day off")
+    WORKING_DAY = "working_day", pgettext_lazy("calendar", "Working day")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ocop.enums import AuthorityLevel
 from ocop.models import Authority
-from programme.enums import RoundStage
+from programme.enums import CalendarExceptionKind, RoundStage
 
 
 def default_ceremony(year: int) -> datetime.date:
@@ -274,3 +274,29 @@ class Regime(models.Model):
 
     # The settings a regime gives an authority of its level (``Authority.regime_defaults``).
     AUTHORITY_FIELDS = ("max_recognised_star", "product_code_format")
+
+
+class CalendarException(models.Model):
+    """The office's change to the working-day calendar on one date (decision 23): an extra day off (e.g. a day the
+    province gave) or a working day (e.g. a Saturday worked in exchange for a day off). Read by ``workdays``;
+    added and removed by ``calendar_exceptions``."""
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=CalendarExceptionKind.choices)
+    reason = models.CharField(_("reason"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar exception")
+        verbose_name_plural = _("calendar exceptions")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} — {self.get_kind_display()}"
+
+    @property
+    def is_working_day(self) -> bool:
+        return self.kind == CalendarExceptionKind.WORKING_DAY

@@ -8,14 +8,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from evaluations import programme
-from evaluations.forms import CommuneTargetsForm, ConfirmForm, ProgrammeYearForm, RoundForm
+from evaluations.forms import CalendarExceptionForm, CommuneTargetsForm, ConfirmForm, ProgrammeYearForm, RoundForm
 from ocop import audit, rules
 from ocop.lib.collation import vi_order
 from ocop.models import Authority, Commune
 from ocop.view_utils import add_errors, confirmation_page, confirmed, paginate
-from programme.models import ProgrammeYear, Round
+from programme import calendar_exceptions, workdays
+from programme.models import CalendarException, ProgrammeYear, Round
 
 
 def _year(pk) -> ProgrammeYear:
@@ -41,7 +43,12 @@ def year_list(request):
     return render(
         request,
         "evaluations/year_list.html",
-        {"page": page, "query": query, "may_manage": rules.can(request.user, "year.manage")},
+        {
+            "page": page,
+            "query": query,
+            "may_manage": rules.can(request.user, "year.manage"),
+            "may_manage_calendar": rules.can(request.user, "calendar.manage"),
+        },
     )
 
 
@@ -225,3 +232,67 @@ def round_edit(request, pk):
         "evaluations/round_form.html",
         {"form": form, "year": round_.year, "round": round_, "title": _("Change %(round)s") % {"round": round_}},
     )
+
+
+# ---------------------------------------------------------------------------
+# The working-day calendar (decision 23): the package's holidays and the office's exceptions.
+# ---------------------------------------------------------------------------
+def _calendar_year(request) -> int:
+    try:
+        year = int(request.GET.get("nam", ""))
+    except ValueError:
+        year = 0
+    return year if 2018 <= year <= 2100 else timezone.localdate().year
+
+
+@login_required
+def workday_calendar(request):
+    rules.authorize(request.user, "calendar.manage")
+    year = _calendar_year(request)
+    form = CalendarExceptionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            exception = calendar_exceptions.add_calendar_exception(
+                day=data["date"], kind=data["kind"], reason=data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The calendar now has %(exception)s.") % {"exception": exception})
+            return redirect(f"{reverse('evaluations:workday_calendar')}?nam={exception.date.year}")
+    exceptions = CalendarException.objects.filter(date__year=year).select_related("created_by__profile")
+    return render(
+        request,
+        "evaluations/workday_calendar.html",
+        {
+            "year": year,
+            "previous_year": year - 1 if year > 2018 else None,
+            "next_year": year + 1 if year < 2100 else None,
+            "holidays": workdays.public_holidays(year),
+            "working_saturdays": workdays.working_saturdays(year),
+            # the package's days in date order: its holidays and the weekend days worked in exchange
+            "days": sorted(
+                [(day, name, False) for day, name in workdays.public_holidays(year)]
+                + [
+                    (day, _("Working day (worked in exchange for a day off)"), True)
+                    for day in workdays.working_saturdays(year)
+                ]
+            ),
+            "exceptions": exceptions,
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def workday_exception_remove(request, pk):
+    rules.authorize(request.user, "calendar.manage")
+    exception = CalendarException.objects.filter(pk=pk).first()
+    year = exception.date.year if exception else timezone.localdate().year
+    if calendar_exceptions.remove_calendar_exception(pk, by=request.user):
+        messages.success(
+            request, _("The change to the calendar on %(date)s is removed.") % {"date": f"{exception.date:%d/%m/%Y}"}
+        )
+    return redirect(f"{reverse('evaluations:workday_calendar')}?nam={year}")

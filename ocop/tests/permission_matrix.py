@@ -136,6 +136,10 @@ outbox_retry                          outbox_row        POST login 302   403   4
 evaluations:certificate_lookup        -                 GET  200   200   200   200   200   200   200   200   200
 evaluations:year_list                 -                 GET  login 200   200   200   403   200   200   403   403
 evaluations:year_create               -                 GET  login 200   403   403   403   403   200   403   403
+evaluations:workday_calendar          -                 GET  login 200   403   403   403   403   200   403   403
+evaluations:workday_calendar          -                 POST login 200   403   403   403   403   200   403   403
+evaluations:workday_exception_remove  calendar_exception GET login 405   405   405   405   405   405   405   405
+evaluations:workday_exception_remove  calendar_exception POST login 302  403   403   403   403   302   403   403
 evaluations:year_create               -                 POST login 200   403   403   403   403   200   403   403
 evaluations:year_detail               year              GET  login 200   200   200   403   200   200   403   403
 evaluations:year_edit                 year              GET  login 200   403   403   403   403   200   403   403

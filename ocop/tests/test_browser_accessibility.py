@@ -151,6 +151,7 @@ def role_pages():
             "/san-pham/",
             "/dot-danh-gia/",
             "/nam/",
+            "/nam/lich-ngay-lam-viec/?nam=2024",
             "/giay-chung-nhan/sap-het-han/",
             f"/giay-chung-nhan/{certificate.pk}/thu-hoi/",
             "/thong-bao/",

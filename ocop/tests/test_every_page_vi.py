@@ -125,6 +125,7 @@ def _args(objects):
         # programme years, rounds and the confirmation pages of one-way actions (issue 9)
         "evaluations:year_list": [],
         "evaluations:year_create": [],
+        "evaluations:workday_calendar": [],
         "evaluations:year_detail": [o["year"].pk],
         "evaluations:year_edit": [o["year"].pk],
         "evaluations:year_targets": [o["year"].pk],
@@ -169,6 +170,7 @@ NOT_PAGES = {
     "products:product_photo": "image",
     "products:document_download": "uploaded file",
     "products:dossier_submit": "POST only",
+    "evaluations:workday_exception_remove": "POST only",
     "products:dossier_accept": "POST only",
     "products:dossier_extend": "POST only",
     "evaluations:start_scoring": "POST only",

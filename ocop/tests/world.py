@@ -229,6 +229,11 @@ def _objects():
     def reset_link():
         return Target({"uidb64": "MQ", "token": "set-password"}, None)
 
+    def calendar_exception():
+        from programme.models import CalendarException
+
+        return _pk(CalendarException.objects.order_by("pk").first(), None)
+
     assert Commune.objects.filter(slug=DEFAULT_COMMUNE).exists()
     return {
         "-": lambda: Target({}, None),
@@ -260,6 +265,7 @@ def _objects():
         "notification": notification,
         "outbox_row": outbox_row,
         "reset_link": reset_link,
+        "calendar_exception": calendar_exception,
     }
 
 
@@ -293,6 +299,7 @@ OBJECT_KEYS = [
     "policy",
     "report_year",
     "round_report",
+    "calendar_exception",
 ]
 
 
