@@ -189,6 +189,7 @@ EXTRA_FIELD_LABELS = {
     "stage": _("stage"),
     "status": _("status"),
     "number": _("number"),
+    "date": _("date"),
     "star": _("star"),
     "version": _("version"),
     "province_star": _("star recognised by the next level"),
