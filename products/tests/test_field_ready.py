@@ -133,7 +133,9 @@ def test_every_recorded_change_has_a_vietnamese_label():
     assert {"member", "conflict", "decision", "chosen", "document", "file_size"} <= keys
     from django.apps import apps
 
-    models = [m for m in apps.get_models() if m._meta.app_label in ("ocop", "programme", "products", "evaluations", "funding")]
+    models = [
+        m for m in apps.get_models() if m._meta.app_label in ("ocop", "programme", "products", "evaluations", "funding")
+    ]
     with translation.override("vi"):
         for key in sorted(keys):
             labels = {audit.field_label(model, key) for model in models}
