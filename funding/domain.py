@@ -96,6 +96,30 @@ def sync_higher_result(result, *, by, now=None) -> str:
     return _sync_higher(recognition, by=by, now=now or timezone.now())
 
 
+def _create_entitlement(recognition, *, by, now, **values) -> Entitlement:
+    """A new entitlement for a recognition of its decision (the decision's own, or a higher level's result), with
+    its audit row."""
+    dossier = recognition.dossier
+    entitlement = Entitlement.objects.create(
+        recognition=recognition,
+        decision=recognition.decision,
+        year=recognition.decision.round.year,
+        product=dossier.product,
+        producer=dossier.product.producer,
+        commune=dossier.commune,
+        created_at=now,
+        **values,
+    )
+    audit.record(
+        entitlement,
+        "entitlement.created",
+        by=by,
+        changes={"amount": [None, str(entitlement.amount)], "case": [None, entitlement.case]},
+        at=now,
+    )
+    return entitlement
+
+
 def _sync_higher(recognition, *, by, now) -> str:
     existing = (
         Entitlement.objects.select_for_update()
@@ -110,26 +134,14 @@ def _sync_higher(recognition, *, by, now) -> str:
         star, number, day = assessment.higher
         # Not before the higher level's decision (a decision's sync may pass the district decision's time).
         now = min(max(now, timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))), timezone.now())
-        dossier = recognition.dossier
-        entitlement = Entitlement.objects.create(
-            recognition=recognition,
+        _create_entitlement(
+            recognition,
+            by=by,
+            now=now,
             source=EntitlementSource.HIGHER_LEVEL,
             higher_decision=number,
             higher_decision_date=day,
-            decision=recognition.decision,
-            year=recognition.decision.round.year,
-            product=dossier.product,
-            producer=dossier.product.producer,
-            commune=dossier.commune,
-            created_at=now,
             **(_entitlement_values(assessment) | {"star": star}),
-        )
-        audit.record(
-            entitlement,
-            "entitlement.created",
-            by=by,
-            changes={"amount": [None, str(entitlement.amount)], "case": [None, entitlement.case]},
-            at=now,
         )
         return "created"
     if existing.status not in OPEN_STATES:
@@ -211,24 +223,7 @@ def sync_decision(decision, *, by, now=None, corrected: bool = False) -> dict:
             entitlement = existing.get(recognition.pk)
             if entitlement is None:
                 if assessment.covered:
-                    dossier = recognition.dossier
-                    entitlement = Entitlement.objects.create(
-                        recognition=recognition,
-                        decision=decision,
-                        year=decision.round.year,
-                        product=dossier.product,
-                        producer=dossier.product.producer,
-                        commune=dossier.commune,
-                        created_at=now,
-                        **_entitlement_values(assessment),
-                    )
-                    audit.record(
-                        entitlement,
-                        "entitlement.created",
-                        by=by,
-                        changes={"amount": [None, str(entitlement.amount)], "case": [None, entitlement.case]},
-                        at=now,
-                    )
+                    _create_entitlement(recognition, by=by, now=now, **_entitlement_values(assessment))
                     counts["created"] += 1
                 continue
             if not corrected or entitlement.status not in OPEN_STATES:
