@@ -214,6 +214,13 @@ class Commune(models.Model):
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices, default=UnitKind.COMMUNE)
     slug = models.SlugField(_("slug"), max_length=100)
+    code = models.CharField(
+        _("official code"),
+        max_length=5,
+        blank=True,
+        db_index=True,
+        help_text=_("Decision 19/2025/QĐ-TTg, 5 digits; used in product codes and receipt numbers."),
+    )
 
     objects = CommuneQuerySet.as_manager()
 

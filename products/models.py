@@ -137,6 +137,16 @@ class Dossier(models.Model):
         help_text=_("The star the plan expects for the product (the note of the plan's Appendix 1), if any."),
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    regime = models.ForeignKey(
+        "programme.Regime",
+        verbose_name=_("legal regime"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+        help_text=_("Follows the filing date; the office may override it with a reason."),
+    )
+    regime_override_reason = models.TextField(_("why the office chose the regime"), blank=True)
     submission_count = models.PositiveSmallIntegerField(_("times submitted"), default=0)
     decided_at = models.DateTimeField(_("accepted or rejected"), null=True, blank=True)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)

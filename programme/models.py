@@ -99,6 +99,12 @@ class CriteriaSet(models.Model):
     A version that has scores is never edited in place: a changed file makes a new version.
     """
 
+    edition = models.SlugField(
+        _("edition"),
+        max_length=30,
+        default="qd148-2023",
+        help_text=_("The legal text the sheets come from; a regime scores on the sets of its edition."),
+    )
     code = models.CharField(_("code"), max_length=4)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     name = models.CharField(_("name"), max_length=200)
@@ -125,9 +131,11 @@ class CriteriaSet(models.Model):
         db_table = "evaluations_criteriaset"  # the table kept its name when the model moved from evaluations
         verbose_name = _("criteria set")
         verbose_name_plural = _("criteria sets")
-        ordering = ["code", "-version"]
+        ordering = ["edition", "code", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["code", "version"], name="criteria_set_unique_code_version"),
+            models.UniqueConstraint(
+                fields=["edition", "code", "version"], name="criteria_set_unique_edition_code_version"
+            ),
         ]
 
     def __str__(self):
@@ -258,6 +266,35 @@ class Regime(models.Model):
         max_length=200,
         help_text=_("The criteria sets this regime scores on are those of this legal basis."),
     )
+    criteria_edition = models.SlugField(
+        _("criteria edition"), max_length=30, default="qd148-2023", help_text=_("Which criteria sheets it scores on.")
+    )
+    commune_check_working_days = models.PositiveSmallIntegerField(
+        _("working days for the commune's check"),
+        null=True,
+        blank=True,
+        help_text=_("Counted from the day after the commune receives the dossier; empty: the round's deadline only."),
+    )
+    round_windows = models.JSONField(
+        _("round cut-offs and end dates"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'Each round as {"cutoff": "MM-DD", "end": "MM-DD"}: dossiers proposed by the cut-off, closed by the end.'
+        ),
+    )
+    uses_forms = models.BooleanField(
+        _("registration forms (Mẫu 01, 02, 03)"),
+        default=False,
+        help_text=_("Dossiers carry the registration sheet, the self-assessment and the commune's report."),
+    )
+    province_approves_for_ministry = models.BooleanField(
+        _("the province approves a result before it goes to the ministry"), default=False
+    )
+    finish_first_by = models.DateField(
+        _("first evaluations and upgrades filed under it finish by"), null=True, blank=True
+    )
+    finish_reevaluation_by = models.DateField(_("re-evaluations filed under it finish by"), null=True, blank=True)
 
     objects = RegimeQuerySet.as_manager()
 

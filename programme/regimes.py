@@ -16,6 +16,9 @@ from ocop.models import DISTRICT_PRODUCT_CODE, PROVINCE_PRODUCT_CODE
 from programme.models import Regime
 
 CERTIFICATE_NUMBER = "{seq:03d}/GCN-{authority}-{year}"
+# Decision 26/2026 Điều 5: round 1 before 30/06 for dossiers the communes proposed by 30/04, round 2 before 30/12 for
+# those proposed by 30/10.
+ROUND_WINDOWS_2026 = [{"cutoff": "04-30", "end": "06-30"}, {"cutoff": "10-30", "end": "12-30"}]
 
 # The regimes this programme knows, as data (the same rows as migration ``programme/0002_regimes``).
 KNOWN = [
@@ -38,7 +41,11 @@ KNOWN = [
         "name": "Quyết định 1489/QĐ-TTg, cấp tỉnh",
         "legal_basis": "Quyết định 1489/QĐ-TTg ngày 06/07/2025",
         "valid_from": datetime.date(2025, 7, 6),
-        "valid_to": None,
+        # Decision 26/2026 (Điều 11-12): dossiers filed before 22/05/2026 finish under the old rules, first
+        # evaluations and upgrades within 60 days, re-evaluations within 30 days.
+        "valid_to": datetime.date(2026, 5, 21),
+        "finish_first_by": datetime.date(2026, 7, 21),
+        "finish_reevaluation_by": datetime.date(2026, 6, 21),
         "level": AuthorityLevel.PROVINCE,
         "max_recognised_star": 4,
         "province_threshold": Decimal("70"),
@@ -46,6 +53,25 @@ KNOWN = [
         "certificate_number_format": CERTIFICATE_NUMBER,
         "product_code_format": PROVINCE_PRODUCT_CODE,
         "criteria_legal_basis": "148/QĐ-TTg ngày 24/02/2023",
+    },
+    {
+        "code": "qd26-2026",
+        "name": "Quyết định 26/2026/QĐ-TTg, cấp tỉnh",
+        "legal_basis": "Quyết định 26/2026/QĐ-TTg ngày 22/05/2026",
+        "valid_from": datetime.date(2026, 5, 22),
+        "valid_to": None,
+        "level": AuthorityLevel.PROVINCE,
+        "max_recognised_star": 4,
+        "province_threshold": Decimal("70"),
+        "ministry_threshold": Decimal("90"),
+        "certificate_number_format": CERTIFICATE_NUMBER,
+        "product_code_format": PROVINCE_PRODUCT_CODE,
+        "criteria_legal_basis": "26/2026/QĐ-TTg ngày 22/05/2026",
+        "criteria_edition": "qd26-2026",
+        "commune_check_working_days": 15,
+        "round_windows": ROUND_WINDOWS_2026,
+        "uses_forms": True,
+        "province_approves_for_ministry": True,
     },
 ]
 

@@ -38,10 +38,18 @@ ISSUE_18_MIGRATIONS = {
     ("funding", "0003_entitlement_higher_level"),
 }
 # Models added to the programme app after the move (empty new tables, their content types and permissions).
-LATER_MIGRATIONS = {("programme", "0003_calendar_exception")}
+LATER_MIGRATIONS = {
+    ("programme", "0003_calendar_exception"),
+    ("ocop", "0011_commune_official_code"),
+    ("programme", "0004_regime_2026_fields"),
+    ("programme", "0005_regime_2026_rows"),
+    ("products", "0007_dossier_regime"),
+}
 LATER_MODELS = ["calendarexception"]
 ISSUE_18_COLUMNS = {
-    "products_dossier": {"expected_star": None},
+    "products_dossier": {"expected_star": None, "regime_id": None, "regime_override_reason": ""},
+    "ocop_commune": {"code": ""},
+    "evaluations_criteriaset": {"edition": "qd148-2023"},
     "funding_entitlement": {"source": "decision", "higher_decision": "", "higher_decision_date": None},
 }
 
@@ -194,7 +202,7 @@ def test_the_move_keeps_every_row_and_every_file(scratch, tmp_path):
 
     # The regimes are a new table with the two known rows.
     regimes = after.pop("programme_regime")
-    assert {row["code"] for row in regimes} == {"qd148-2023", "qd1489-2025"}
+    assert {row["code"] for row in regimes} == {"qd148-2023", "qd1489-2025", "qd26-2026"}
 
     # Tables of later models start empty.
     assert after.pop("programme_calendarexception", []) == []

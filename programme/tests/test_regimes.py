@@ -22,8 +22,8 @@ def regimes():
     return {row.code: row for row in Regime.objects.all()}
 
 
-def test_the_two_known_regimes_hold_todays_settings(regimes):
-    district, province = regimes["qd148-2023"], regimes["qd1489-2025"]
+def test_the_known_regimes_hold_their_settings(regimes):
+    district, province, current = regimes["qd148-2023"], regimes["qd1489-2025"], regimes["qd26-2026"]
     assert (district.level, district.max_recognised_star, district.product_code_format) == (
         AuthorityLevel.DISTRICT,
         3,
@@ -35,6 +35,14 @@ def test_the_two_known_regimes_hold_todays_settings(regimes):
         PROVINCE_PRODUCT_CODE,
     )
     assert (district.valid_to, province.valid_from) == (datetime.date(2025, 7, 5), datetime.date(2025, 7, 6))
+    # Decision 26/2026 (Điều 11-12): in force from 22/05/2026; 1489's dossiers filed before finish by its dates.
+    assert (province.valid_to, current.valid_from) == (datetime.date(2026, 5, 21), datetime.date(2026, 5, 22))
+    assert (province.finish_first_by, province.finish_reevaluation_by) == (
+        datetime.date(2026, 7, 21),
+        datetime.date(2026, 6, 21),
+    )
+    assert (current.criteria_edition, current.commune_check_working_days, current.uses_forms) == ("qd26-2026", 15, True)
+    assert [(w["cutoff"], w["end"]) for w in current.round_windows] == [("04-30", "06-30"), ("10-30", "12-30")]
     assert ensure_regimes() == 0  # idempotent
 
 
@@ -48,26 +56,13 @@ def test_the_two_known_regimes_hold_todays_settings(regimes):
         # a level whose regimes all ended keeps the latest one
         (datetime.date(2026, 1, 1), AuthorityLevel.DISTRICT, "qd148-2023"),
         (datetime.date(2026, 1, 1), AuthorityLevel.PROVINCE, "qd1489-2025"),
+        (datetime.date(2026, 5, 21), AuthorityLevel.PROVINCE, "qd1489-2025"),
+        (datetime.date(2026, 5, 22), AuthorityLevel.PROVINCE, "qd26-2026"),
+        (datetime.date(2026, 12, 8), None, "qd26-2026"),
     ],
 )
 def test_the_regime_in_force_on_a_date(regimes, day, level, code):
     assert regime_on(day, level).code == code
-
-
-def test_a_new_regime_is_a_new_row(regimes):
-    """Decision 26/2026 (from 22/05/2026) needs a row, not a code path: the date chooses it."""
-    Regime.objects.create(
-        code="qd26-2026",
-        name="Quyết định 26/2026/QĐ-TTg",
-        legal_basis="Quyết định 26/2026/QĐ-TTg",
-        valid_from=datetime.date(2026, 5, 22),
-        level=AuthorityLevel.PROVINCE,
-        max_recognised_star=4,
-        product_code_format="{province}-{commune}-{seq:03d}-{year}",
-        criteria_legal_basis="26/2026/QĐ-TTg",
-    )
-    assert regime_on(datetime.date(2026, 5, 21), AuthorityLevel.PROVINCE).code == "qd1489-2025"
-    assert regime_on(datetime.date(2026, 5, 22), AuthorityLevel.PROVINCE).code == "qd26-2026"
 
 
 def test_a_dossier_follows_its_filing_date(regimes, commune):
@@ -82,14 +77,15 @@ def test_a_dossier_follows_its_filing_date(regimes, commune):
 def test_changing_level_takes_the_regime_rows_defaults(regimes, authority, sysadmin):
     """The office corrected the province regime's product code: an authority moving to the province takes it."""
     corrected = "{province}/{commune}/{seq:04d}/{year}"
-    Regime.objects.filter(code="qd1489-2025").update(product_code_format=corrected)
+    Regime.objects.filter(level=AuthorityLevel.PROVINCE).update(product_code_format=corrected)
     ocop_domain.update_authority_settings(authority, by=sysadmin, level=AuthorityLevel.PROVINCE)
     authority.refresh_from_db()
     assert (authority.max_recognised_star, authority.product_code_format) == (4, corrected)
 
 
-def test_the_known_list_matches_the_migration():
-    from importlib import import_module
-
-    migration = import_module("programme.migrations.0002_regimes_and_content_types")
-    assert [{**row, "level": str(row["level"])} for row in KNOWN] == migration.REGIMES
+def test_the_known_list_matches_the_migrated_rows():
+    """A database built by the migrations holds the same rows as ``KNOWN`` (the list a bare database seeds from)."""
+    fields = set(KNOWN[0]) | set(KNOWN[-1])
+    migrated = [{f: getattr(row, f) for f in fields} for row in Regime.objects.order_by("valid_from")]
+    expected = [{f: row.get(f, Regime._meta.get_field(f).get_default()) for f in fields} for row in KNOWN]
+    assert migrated == [{**row, "level": str(row["level"])} for row in expected]
