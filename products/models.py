@@ -147,6 +147,12 @@ class Dossier(models.Model):
         help_text=_("Follows the filing date; the office may override it with a reason."),
     )
     regime_override_reason = models.TextField(_("why the office chose the regime"), blank=True)
+    # Decision 26/2026 (Mẫu 01): the commune receives the producer's dossier (its 15 working days start the next
+    # day) and the province receives the commune's proposal; each gives a receipt number without gaps.
+    commune_received_at = models.DateTimeField(_("received by the commune"), null=True, blank=True)
+    commune_receipt_number = models.CharField(_("commune's receipt number"), max_length=60, blank=True)
+    province_received_at = models.DateTimeField(_("received by the province"), null=True, blank=True)
+    province_receipt_number = models.CharField(_("province's receipt number"), max_length=60, blank=True)
     submission_count = models.PositiveSmallIntegerField(_("times submitted"), default=0)
     decided_at = models.DateTimeField(_("accepted or rejected"), null=True, blank=True)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)

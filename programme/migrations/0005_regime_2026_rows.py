@@ -49,7 +49,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("programme", "0004_regime_2026_fields"),
-        ("products", "0007_dossier_regime"),
+        ("products", "0007_dossier_regime_and_receipts"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]

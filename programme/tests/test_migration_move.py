@@ -43,11 +43,19 @@ LATER_MIGRATIONS = {
     ("ocop", "0011_commune_official_code"),
     ("programme", "0004_regime_2026_fields"),
     ("programme", "0005_regime_2026_rows"),
-    ("products", "0007_dossier_regime"),
+    ("products", "0007_dossier_regime_and_receipts"),
 }
 LATER_MODELS = ["calendarexception"]
 ISSUE_18_COLUMNS = {
-    "products_dossier": {"expected_star": None, "regime_id": None, "regime_override_reason": ""},
+    "products_dossier": {
+        "expected_star": None,
+        "regime_id": None,
+        "regime_override_reason": "",
+        "commune_received_at": None,
+        "commune_receipt_number": "",
+        "province_received_at": None,
+        "province_receipt_number": "",
+    },
     "ocop_commune": {"code": ""},
     "evaluations_criteriaset": {"edition": "qd148-2023"},
     "funding_entitlement": {"source": "decision", "higher_decision": "", "higher_decision_date": None},
