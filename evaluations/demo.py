@@ -111,7 +111,8 @@ def _check_criteria_sets(round_: Round, users: dict, now=None) -> None:
     dossiers = Dossier.objects.filter(round=round_, status=DossierStatus.ACCEPTED).select_related(
         "product__criteria_set"
     )
-    for criteria_set in {d.product.criteria_set for d in dossiers}:
+    # the set each dossier is scored on: its regime's edition (26/2026 sets for a dossier filed under it)
+    for criteria_set in {domain.scoring_set(d) for d in dossiers.select_related("round__year__authority", "regime")}:
         if not criteria_set.usable:
             domain.confirm_criteria_set(criteria_set, by=users[SECRETARIAT], now=now)
 
