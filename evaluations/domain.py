@@ -397,15 +397,15 @@ def submit_sheet(
         sheet.choices = _clean_choices(sheet, choices)
     if comment is not None:
         sheet.comment = comment.strip()
-    if not attested:
-        raise ValidationError(
-            _("Tick the box confirming that this is your own evaluation: submitting signs the sheet.")
-        )
     missing = scoring.missing_criteria(sheet.criteria_set.sheet, sheet.choices)
     if missing:
         raise ValidationError(
             _("Choose an option for every criterion. Missing: %(codes)s"),
             params={"codes": ", ".join(c["code"] for c in missing)},
+        )
+    if not attested:
+        raise ValidationError(
+            _("Tick the box confirming that this is your own evaluation: submitting signs the sheet.")
         )
     sheet.total = scoring.sheet_total(sheet.criteria_set.sheet, sheet.choices)
     sheet.status = SheetStatus.SUBMITTED

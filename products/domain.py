@@ -286,7 +286,11 @@ def assign_regime(dossier, *, by=None, now=None):
     """Store the regime that applies to the dossier (``products.regime.choice``): from its filing date, moved on
     when the old rules lapsed before it finished. Called when the commune receives or submits it and before
     scoring. Idempotent; an office override is never changed. Returns the dossier's regime."""
-    dossier = Dossier.objects.select_for_update().select_related("round__year__authority", "regime").get(pk=dossier.pk)
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("round__year__authority", "regime")
+        .get(pk=dossier.pk)
+    )
     if dossier.regime_id and dossier.regime_override_reason:
         return dossier.regime
     today = timezone.localdate(now) if now else timezone.localdate()
@@ -312,7 +316,7 @@ def override_regime(dossier, regime, *, reason: str, by, now=None) -> bool:
     """The office chooses another regime for one dossier, with a reason (decision 2b). False when nothing
     changes."""
     _require(by, "dossier.override_regime", dossier)
-    dossier = Dossier.objects.select_for_update().select_related("regime").get(pk=dossier.pk)
+    dossier = Dossier.objects.select_for_update(of=("self",)).select_related("regime").get(pk=dossier.pk)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Give the reason for choosing this regime."))
@@ -321,8 +325,11 @@ def override_regime(dossier, regime, *, reason: str, by, now=None) -> bool:
     if dossier.regime_id == regime.pk and dossier.regime_override_reason == reason:
         return False
     changes = audit.diff(
-        {"regime": str(dossier.regime) if dossier.regime_id else None, "reason": dossier.regime_override_reason},
-        {"regime": str(regime), "reason": reason},
+        {
+            "regime": str(dossier.regime) if dossier.regime_id else None,
+            "regime_override_reason": dossier.regime_override_reason,
+        },
+        {"regime": str(regime), "regime_override_reason": reason},
     )
     dossier.regime = regime
     dossier.regime_override_reason = reason

@@ -81,7 +81,8 @@ def validate(data: dict, source: str = "", edition: str = EDITION_148) -> Loaded
     code = str(data.get("code") or source or "?")
     _require(data, ["code", "name", "industry", "group", "legal_basis", "parts"], code, _("header"))
     verified = bool(data.get("verified", False))
-    warnings: list[str] = [str(w) for w in (data.get("warnings") or [])]
+    # the file's warnings, in Vietnamese where the project added them (``warnings_vi``, same order), for the pages
+    warnings: list[str] = [str(w) for w in (data.get("warnings_vi") or data.get("warnings") or [])]
     edition = str(data.get("edition") or edition)
 
     def arithmetic(where, message):

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ocop.enums import AuthorityLevel
 from ocop.models import DISTRICT_PRODUCT_CODE, PROVINCE_PRODUCT_CODE
@@ -112,12 +113,19 @@ def _day(value: datetime.date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def _in_force(regimes, day: datetime.date, level: str):
-    rows = [r for r in regimes if r.level == level]
+def _holding(rows, day):
     current = [r for r in rows if r.valid_from <= day and (r.valid_to is None or r.valid_to >= day)]
-    if current:
-        return max(current, key=lambda r: r.valid_from)
-    return max(rows, key=lambda r: r.valid_from, default=None)
+    return max(current, key=lambda r: r.valid_from, default=None)
+
+
+def _in_force(regimes, day: datetime.date, level: str):
+    """The level's regime on ``day``; before the level's first regime, the one in force that day at any level (a
+    province's 2024 dossiers were filed under 148); after all of them ended, the level's latest."""
+    rows = [r for r in regimes if r.level == level]
+    found = _holding(rows, day)
+    if found is None and rows and day < min(r.valid_from for r in rows):
+        found = _holding(regimes, day)
+    return found or max(rows, key=lambda r: r.valid_from, default=None)
 
 
 def choose_regime(
@@ -167,8 +175,12 @@ def choose_regime(
     finished_in_time = finished_on is not None and finished_on <= finish_by if finish_by else True
     if finish_by and today > finish_by and not finished_in_time:
         successor = _in_force(regimes, finish_by + datetime.timedelta(days=1), level)
-        if successor is not None and successor.pk != regime.pk:
-            what = _("re-evaluations") if reevaluation else _("first evaluations and upgrades")
+        if successor is not None and successor.code != regime.code:
+            what = (
+                pgettext("transitional deadline", "re-evaluations")
+                if reevaluation
+                else pgettext("transitional deadline", "first evaluations and upgrades")
+            )
             reason = _(
                 "Filed on %(filed)s under %(old)s, but not finished by %(deadline)s (the deadline for %(what)s under "
                 "those rules): %(regime)s applies from %(from)s."

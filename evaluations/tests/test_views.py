@@ -25,13 +25,12 @@ def test_member_scores_saves_draft_then_submits(client_for, started, accepted, m
     assert "Đã lưu nháp." in response.content.decode()
     sheet.refresh_from_db()
     assert sheet.choices == partial
-    response = client.post(
-        reverse("evaluations:sheet", args=[sheet.pk]), _post_choices(choices, submit="1", comment="Sản phẩm tốt"),
-        follow=True,
-    )  # fmt: skip
+    form = _post_choices(choices, submit="1", comment="Sản phẩm tốt", attest="1")
+    response = client.post(reverse("evaluations:sheet", args=[sheet.pk]), form, follow=True)
     sheet.refresh_from_db()
     assert sheet.status == SheetStatus.SUBMITTED
     assert sheet.comment == "Sản phẩm tốt"
+    assert sheet.attested_by == seat.user  # the tick signed it
     assert response.redirect_chain[-1][0] == reverse("evaluations:result", args=[accepted.pk])
 
 
@@ -40,7 +39,7 @@ def test_incomplete_submit_keeps_choices_and_lists_missing(client_for, started, 
     sheet = sheet_of(accepted, seat)
     choices = dict(list(option_points(set06, 1).items())[:3])
     response = client_for(seat.user).post(
-        reverse("evaluations:sheet", args=[sheet.pk]), _post_choices(choices, submit="1")
+        reverse("evaluations:sheet", args=[sheet.pk]), _post_choices(choices, submit="1", attest="1")
     )
     html = response.content.decode()
     assert "Còn thiếu:" in html
