@@ -87,7 +87,7 @@ def _product(producer: Producer, seed: ProductSeed) -> tuple[Product, bool]:
         producer=producer,
         by=_official(producer.commune),
         name=seed.name,
-        criteria_set=CriteriaSet.objects.get(code=seed.criteria_set, version=1),
+        criteria_set=CriteriaSet.objects.get(edition="qd148-2023", code=seed.criteria_set, version=1),
         description=seed.description,
     )
     return product, True

@@ -23,6 +23,7 @@ from products.enums import (
     RegistrationType,
 )
 from products.models import Document, Dossier, ItemComment, Producer, Product
+from products.regime import choice as regime_choice
 from products.uploads import check_upload, stored_name
 
 audit.register_actions(
@@ -40,6 +41,8 @@ audit.register_actions(
         "dossier.accepted": gettext_lazy("Accepted for evaluation"),
         "dossier.rejected": gettext_lazy("Rejected"),
         "dossier.extension_granted": gettext_lazy("Granted a deadline extension"),
+        "dossier.regime_assigned": gettext_lazy("Legal regime set from the filing date"),
+        "dossier.regime_overridden": gettext_lazy("Legal regime chosen by the office"),
     }
 )
 
@@ -273,6 +276,65 @@ def submit_dossier(dossier, *, by, now=None) -> bool:
     dossier.save(update_fields=["status", "submitted_at", "submission_count", "updated_at"])
     action = "dossier.submitted" if dossier.status == DossierStatus.SUBMITTED else "dossier.resubmitted"
     audit.record(dossier, action, by=by, changes={"status": [old, dossier.status]}, at=now)
+    assign_regime(dossier, by=by, now=now)
+    return True
+
+
+# ---------------------------------------------------------------------------- legal regime (decision 2b)
+@transaction.atomic
+def assign_regime(dossier, *, by=None, now=None):
+    """Store the regime that applies to the dossier (``products.regime.choice``): from its filing date, moved on
+    when the old rules lapsed before it finished. Called when the commune receives or submits it and before
+    scoring. Idempotent; an office override is never changed. Returns the dossier's regime."""
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("round__year__authority", "regime")
+        .get(pk=dossier.pk)
+    )
+    if dossier.regime_id and dossier.regime_override_reason:
+        return dossier.regime
+    today = timezone.localdate(now) if now else timezone.localdate()
+    chosen = regime_choice(dossier, today=today)
+    if chosen.regime is None or chosen.regime.pk == dossier.regime_id:
+        return dossier.regime
+    old = str(dossier.regime) if dossier.regime_id else None
+    dossier.regime = chosen.regime
+    dossier.save(update_fields=["regime", "updated_at"])
+    audit.record(
+        dossier,
+        "dossier.regime_assigned",
+        by=by,
+        changes={"regime": [old, str(chosen.regime)]},
+        note=chosen.reason,
+        at=now,
+    )
+    return dossier.regime
+
+
+@transaction.atomic
+def override_regime(dossier, regime, *, reason: str, by, now=None) -> bool:
+    """The office chooses another regime for one dossier, with a reason (decision 2b). False when nothing
+    changes."""
+    _require(by, "dossier.override_regime", dossier)
+    dossier = Dossier.objects.select_for_update(of=("self",)).select_related("regime").get(pk=dossier.pk)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for choosing this regime."))
+    if regime is None:
+        raise ValidationError(_("Choose a regime."))
+    if dossier.regime_id == regime.pk and dossier.regime_override_reason == reason:
+        return False
+    changes = audit.diff(
+        {
+            "regime": str(dossier.regime) if dossier.regime_id else None,
+            "regime_override_reason": dossier.regime_override_reason,
+        },
+        {"regime": str(regime), "regime_override_reason": reason},
+    )
+    dossier.regime = regime
+    dossier.regime_override_reason = reason
+    dossier.save(update_fields=["regime", "regime_override_reason", "updated_at"])
+    audit.record(dossier, "dossier.regime_overridden", by=by, changes=changes, note=reason, at=now)
     return True
 
 

@@ -10,7 +10,8 @@ from ocop.lib.search import search_filter
 from ocop.models import Commune
 from products.enums import DossierStatus, RegistrationType
 from products.models import Product
-from programme.models import CriteriaSet, ProgrammeYear, Round, criteria_json
+from programme.criteria import product_groups
+from programme.models import CriteriaSet, ProgrammeYear, Round
 
 
 class ListFilterForm(forms.Form):
@@ -24,7 +25,7 @@ class ListFilterForm(forms.Form):
             del self.fields["commune"]  # a commune official sees one commune only
         else:
             self.fields["commune"].queryset = Commune.objects.visible_to(user).order_by(vi_order("name"))
-        self.fields["criteria_set"].queryset = CriteriaSet.objects.defer(*criteria_json()).order_by("code", "-version")
+        self.fields["criteria_set"].queryset = product_groups()
 
 
 # How far a dossier got (the dashboard's funnel links here): each step includes the ones after it.

@@ -10,7 +10,8 @@ from ocop.lib.collation import vi_order
 from ocop.models import Commune
 from products import checklist, domain
 from products.models import Dossier, Producer, Product
-from programme.models import CriteriaSet, Round, criteria_json
+from programme.criteria import product_groups
+from programme.models import Regime, Round
 
 # A text field for dd/mm/yyyy (also 28.11.2026 or 28-11-2026, see ocop/formats) with a calendar button added by
 # static/js/dates.js; a native type=date field would show the browser's own order and language instead.
@@ -54,7 +55,9 @@ class ProductForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["producer"].queryset = Producer.objects.visible_to(user).select_related("commune")
-        self.fields["criteria_set"].queryset = CriteriaSet.objects.defer(*criteria_json()).order_by("code", "-version")
+        self.fields["criteria_set"].queryset = product_groups(
+            self.instance.criteria_set_id if self.instance.pk else None
+        )
         if self.instance.pk:
             self.fields["producer"].disabled = True
             if not rules.can(user, "product.change_criteria_set", self.instance):
@@ -156,6 +159,17 @@ class ReturnForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Reason for rejection"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RegimeOverrideForm(forms.Form):
+    """The office chooses the regime of one dossier, with the reason (decision 2b)."""
+
+    regime = forms.ModelChoiceField(label=_("Legal regime"), queryset=Regime.objects.order_by("valid_from"))
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown on the dossier and kept in its history, e.g. the decision of the province that allows it."),
+    )
 
 
 class ExtensionForm(forms.Form):

@@ -210,6 +210,11 @@ class Dossier(models.Model):
         return f"{self.product} – {self.round}"
 
     # ----- derived facts -------------------------------------------------
+    @property
+    def is_reevaluation(self) -> bool:
+        """Re-evaluations finish under their old rules sooner (decision 2b)."""
+        return self.registration_type == RegistrationType.REEVALUATION
+
     def missing_verification_fields(self) -> list[str]:
         return [
             str(self._meta.get_field(name).verbose_name)

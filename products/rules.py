@@ -107,3 +107,9 @@ def _dossier_extend(user, obj):
 @rule("registry.import")
 def _registry_import(user, obj):
     return has_role(user, *DISTRICT_CHECKERS) or _commune_official_of(user, obj)
+
+
+@rule("dossier.override_regime")
+def _dossier_override_regime(user, obj):
+    """Decision 2b: only the programme office chooses another regime for a dossier (with a reason)."""
+    return has_role(user, Role.DISTRICT_OFFICE, Role.SYSADMIN)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("ho-so/<int:pk>/tiep-nhan/", dossiers.dossier_accept, name="dossier_accept"),
     path("ho-so/<int:pk>/tu-choi/", dossiers.dossier_reject, name="dossier_reject"),
     path("ho-so/<int:pk>/gia-han/", dossiers.dossier_extend, name="dossier_extend"),
+    path("ho-so/<int:pk>/che-do-ap-dung/", dossiers.dossier_regime, name="dossier_regime"),
     path("tai-lieu/<int:pk>/", dossiers.document_download, name="document_download"),
     # Excel
     path("nhap-excel/mau/", excel.import_template, name="import_template"),

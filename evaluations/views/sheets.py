@@ -78,8 +78,10 @@ def my_sheets(request):
     )
 
 
-def _structure(sheet_def, choices):
-    """Parts → sections → criteria with the chosen option marked and subtotals, for the template."""
+def _structure(sheet_def, choices, disqualifiers=None):
+    """Parts → sections → criteria with the chosen option marked and subtotals, for the template; each section and
+    criterion carries the disqualifying conditions that name it."""
+    disqualifiers = disqualifiers or {}
     parts = []
     for part in sheet_def:
         sections = []
@@ -89,8 +91,13 @@ def _structure(sheet_def, choices):
             for criterion in section["criteria"]:
                 chosen = choices.get(criterion["code"])
                 subtotal += chosen or 0
-                criteria.append({**criterion, "chosen": chosen})
-            sections.append({**section, "criteria": criteria})
+                criteria.append(
+                    {**criterion, "chosen": chosen, "disqualifiers": disqualifiers.get(criterion["code"], [])}
+                )
+            section_notes = (
+                [] if section["code"] in {c["code"] for c in criteria} else disqualifiers.get(section["code"], [])
+            )
+            sections.append({**section, "criteria": criteria, "disqualifiers": section_notes})
         parts.append({**part, "sections": sections, "subtotal": subtotal})
     return parts
 
@@ -128,7 +135,7 @@ def sheet(request, pk):
         try:
             domain.save_sheet(sheet, choices=posted, comment=comment, by=user)
             if "submit" in request.POST:
-                domain.submit_sheet(sheet, by=user)
+                domain.submit_sheet(sheet, attested=request.POST.get("attest") == "1", by=user)
                 messages.success(request, _("Your sheet is submitted. You can now see the council's results."))
                 return redirect("evaluations:result", sheet.dossier_id)
         except ValidationError as error:
@@ -138,7 +145,8 @@ def sheet(request, pk):
         else:
             messages.success(request, _("Draft saved."))
             return redirect("evaluations:sheet", pk)
-    parts = _structure(sheet.criteria_set.sheet, choices)
+    disqualifiers, header_disqualifiers = sheet.criteria_set.disqualifiers_by_code()
+    parts = _structure(sheet.criteria_set.sheet, choices, disqualifiers)
     missing = scoring.missing_criteria(sheet.criteria_set.sheet, choices)
     late = round_.scoring_closed() and not sheet.late_submission_allowed
     return render(
@@ -151,6 +159,8 @@ def sheet(request, pk):
             "total": sum(choices.values()),
             "max_total": sheet.criteria_set.max_total,
             "comment": comment,
+            "header_disqualifiers": header_disqualifiers,
+            "attest_ticked": request.method == "POST" and request.POST.get("attest") == "1",
             "errors": errors,
             "own": own,
             "editable": editable,

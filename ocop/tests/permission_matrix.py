@@ -63,6 +63,8 @@ products:dossier_reject               submitted_dossier GET  login 200   200   4
 products:dossier_reject               submitted_dossier POST login 200   200   403   403   403   200   403   404
 products:dossier_extend               dossier           GET  login 405   405   405   405   405   405   405   405
 products:dossier_extend               dossier           POST login 302   302   403   403   403   302   403   404
+products:dossier_regime               dossier           GET  login 200   403   403   403   403   200   403   404
+products:dossier_regime               dossier           POST login 200   403   403   403   403   200   403   404
 products:document_download            document          GET  login 200   200   200   403   403   200   200   404
 products:import_template              -                 GET  login 200   200   403   403   403   200   200   200
 products:import                       -                 GET  login 200   200   403   403   403   200   200   200

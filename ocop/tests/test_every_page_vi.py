@@ -97,6 +97,7 @@ def _args(objects):
         "products:dossier_detail": [o["dossier"].pk],
         "products:dossier_edit": [o["dossier"].pk],
         "products:dossier_return": [o["accepted"].pk],
+        "products:dossier_regime": [o["dossier"].pk],
         "products:import": [],
         "evaluations:round_list": [],
         "evaluations:round_detail": [o["round"].pk],

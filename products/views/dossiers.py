@@ -26,10 +26,19 @@ from ocop.view_utils import (
 from products import domain
 from products.enums import EDITABLE_STATES, UNDER_CHECK_STATES
 from products.filters import DossierFilterForm, filter_dossiers
-from products.forms import DossierCreateForm, ExtensionForm, RejectForm, ReturnForm, UploadsForm, VerificationForm
+from products.forms import (
+    DossierCreateForm,
+    ExtensionForm,
+    RegimeOverrideForm,
+    RejectForm,
+    ReturnForm,
+    UploadsForm,
+    VerificationForm,
+)
 from products.models import Document, Dossier, criteria_json
+from products.regime import choice as regime_choice
 
-DETAIL_RELATED = ("product__producer", "product__criteria_set", "commune", "round__year__authority")
+DETAIL_RELATED = ("product__producer", "product__criteria_set", "commune", "round__year__authority", "regime")
 
 
 def _dossier(pk):
@@ -122,8 +131,36 @@ def dossier_detail(request, pk):
         "reject_form": RejectForm() if may_check else None,
         "extension_form": ExtensionForm(),
         "history": list(audit.history_for(dossier)[:50]) if rules.can(user, "audit.view", dossier) else None,
+        "regime_choice": regime_choice(dossier),
     }
     return render(request, "products/dossier_detail.html", context)
+
+
+@login_required
+def dossier_regime(request, pk):
+    """The office chooses another legal regime for one dossier, with a reason (decision 2b)."""
+    dossier = _dossier(pk)
+    rules.authorize(request.user, "dossier.override_regime", dossier)
+    initial = {"regime": dossier.regime_id, "reason": dossier.regime_override_reason}
+    form = RegimeOverrideForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = domain.override_regime(
+                dossier, form.cleaned_data["regime"], reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            if changed:
+                messages.success(request, _("The dossier's legal regime is recorded, with your reason."))
+            else:
+                messages.info(request, _("Nothing changed: that regime and reason were already recorded."))
+            return redirect("products:dossier_detail", pk)
+    return render(
+        request,
+        "products/dossier_regime.html",
+        {"dossier": dossier, "form": form, "regime_choice": regime_choice(dossier)},
+    )
 
 
 @login_required

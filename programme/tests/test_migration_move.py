@@ -44,12 +44,14 @@ LATER_MIGRATIONS = {
     ("programme", "0004_regime_2026_fields"),
     ("programme", "0005_regime_2026_rows"),
     ("products", "0007_dossier_regime_and_receipts"),
+    ("programme", "0006_criteria_set_disqualifiers_and_source"),
+    ("evaluations", "0007_score_sheet_attestation"),
+    ("products", "0008_fill_dossier_regime"),
 }
 LATER_MODELS = ["calendarexception"]
 ISSUE_18_COLUMNS = {
     "products_dossier": {
         "expected_star": None,
-        "regime_id": None,
         "regime_override_reason": "",
         "commune_received_at": None,
         "commune_receipt_number": "",
@@ -57,7 +59,8 @@ ISSUE_18_COLUMNS = {
         "province_receipt_number": "",
     },
     "ocop_commune": {"code": ""},
-    "evaluations_criteriaset": {"edition": "qd148-2023"},
+    "evaluations_criteriaset": {"edition": "qd148-2023", "disqualifiers": [], "source": {}},
+    "evaluations_scoresheet": {"attested_at": None, "attested_by_id": None},
     "funding_entitlement": {"source": "decision", "higher_decision": "", "higher_decision_date": None},
 }
 
@@ -202,6 +205,12 @@ def test_the_move_keeps_every_row_and_every_file(scratch, tmp_path):
     assert [row for row in migrations_after if row in migrations_before] == migrations_before
     applied = {(row["app"], row["name"]) for row in migrations_after if row not in migrations_before}
     assert applied == MOVE_MIGRATIONS | ISSUE_18_MIGRATIONS | LATER_MIGRATIONS
+
+    # Every filed dossier has the regime of its filing date (decision 2b; a district demo: 148), drafts none.
+    regime_ids = {row["code"]: row["id"] for row in after["programme_regime"]}
+    for row in after["products_dossier"]:
+        filed = row["commune_received_at"] or row["submitted_at"]
+        assert row.pop("regime_id") == (regime_ids["qd148-2023"] if filed else None), row["id"]
 
     # The columns issue 18 added hold their defaults on every row that was there.
     for table, defaults in ISSUE_18_COLUMNS.items():
