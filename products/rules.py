@@ -107,3 +107,15 @@ def _dossier_extend(user, obj):
 @rule("registry.import")
 def _registry_import(user, obj):
     return has_role(user, *DISTRICT_CHECKERS) or _commune_official_of(user, obj)
+
+
+@rule("dossier.receive")
+def _dossier_receive(user, obj):
+    """Record that the commune received the producer's dossier (Decision 26/2026): its officials, or the office."""
+    return _district_or_own_commune(user, obj)
+
+
+@rule("dossier.late_checks")
+def _dossier_late_checks(user, obj):
+    """The province's list of communes' checks past their 15 working days."""
+    return has_role(user, *DISTRICT_CHECKERS)
