@@ -306,6 +306,19 @@ def _record_commune_receipt(dossier, now) -> dict:
     return {"commune_receipt_number": [None, dossier.commune_receipt_number]}
 
 
+def receipt_applies(dossier, now=None) -> bool:
+    """Whether the commune records a receipt for this dossier now: a draft not yet received, under a regime with
+    the forms of Decision 26/2026 (the dossier's own, or the one a receipt today would choose)."""
+    if dossier.commune_received_at is not None or dossier.status != DossierStatus.DRAFT:
+        return False
+    if dossier.regime_id is not None:
+        return dossier.regime.uses_forms
+    from programme.regimes import regime_for
+
+    regime = regime_for(dossier, on=timezone.localdate(now or timezone.now()))
+    return bool(regime and regime.uses_forms)
+
+
 @transaction.atomic
 def receive_dossier(dossier, *, by, now=None) -> bool:
     """The commune receives the producer's dossier (Decision 26/2026, Mẫu 01): records when, gives the commune's
