@@ -7,7 +7,8 @@ class ProductsConfig(AppConfig):
     verbose_name = _("Producers, products and dossiers")
 
     def ready(self):
-        from ocop import demo
+        from ocop import delivery, demo
         from products import domain, rules  # noqa: F401 - registers rules and audit labels
 
         demo.register_step("products", "products.demo.seed_products", order=20)
+        delivery.register_deadline_scanner("products.reminders.scan")  # the commune's 15 working days
