@@ -289,7 +289,10 @@ def _regime_of(dossier, now):
     if dossier.regime_id is None:
         from programme.regimes import regime_for
 
-        dossier.regime = regime_for(dossier, on=timezone.localdate(now))
+        day = timezone.localdate(now)
+        regime = regime_for(dossier, on=day)
+        # Before any regime of the level began (e.g. a province's 2024 history), none is chosen here.
+        dossier.regime = regime if regime is not None and regime.valid_from <= day else None
     return dossier.regime
 
 
@@ -315,8 +318,9 @@ def receipt_applies(dossier, now=None) -> bool:
         return dossier.regime.uses_forms
     from programme.regimes import regime_for
 
-    regime = regime_for(dossier, on=timezone.localdate(now or timezone.now()))
-    return bool(regime and regime.uses_forms)
+    day = timezone.localdate(now or timezone.now())
+    regime = regime_for(dossier, on=day)
+    return bool(regime and regime.valid_from <= day and regime.uses_forms)
 
 
 @transaction.atomic
