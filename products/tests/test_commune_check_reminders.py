@@ -9,6 +9,7 @@ from django.core import mail
 
 from ocop import delivery
 from ocop.models import Notification, NotificationChannel, NotificationKind, NotificationStatus
+from ocop.tests.test_notifications_worker import email_dir, redis_server, worker  # noqa: F401  (fixtures)
 from products import domain, reminders
 from products.tests.conftest import _complete
 from products.tests.factories import DossierFactory, ProducerFactory
@@ -88,3 +89,48 @@ def test_no_reminder_once_proposed_or_under_the_old_rules(received, dossier, com
     dossier.save()
     reminders.scan(now=at(datetime.date(2026, 5, 19)))
     assert not Notification.objects.filter(kind=KIND).exists()
+
+
+# ---------------------------------------------------------------------------------------------------- real worker
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_the_reminder_reaches_the_communes_mailbox_through_the_worker(request, commune, make_user):
+    """The scan of yesterday noon (already due whatever the hour now) finds a dossier with 1 working day left; the
+    real worker sends its email once, and a second scan and sweep add nothing."""
+    from django.utils import timezone
+
+    from ocop.tasks import send_pending_notifications
+    from ocop.tests.test_notifications_worker import read_emails, wait_for, wait_until_consuming
+    from products.tests.factories import RoundFactory
+    from programme.regimes import ensure_regimes
+    from programme.workdays import WorkingCalendar
+
+    worker, email_dir = request.getfixturevalue("worker"), request.getfixturevalue("email_dir")
+    ensure_regimes()
+    official = make_user("commune_official", commune=commune, username="xa-thanh-lam", email="xa@example.vn")
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    calendar = WorkingCalendar(yesterday.year - 1, yesterday.year + 1)
+    received = yesterday
+    while calendar.between(yesterday, calendar.add(received, 15)) != 1:
+        received -= datetime.timedelta(days=1)
+    dossier = DossierFactory(
+        product__producer=ProducerFactory(commune=commune),
+        product__name="Bánh mật Thanh Lâm",
+        round=RoundFactory(year__authority=commune.authority),
+        regime=Regime.objects.get(code="qd26-2026"),
+    )
+    domain.receive_dossier(dossier, by=official, now=at(received))
+    wait_until_consuming(worker)
+
+    assert reminders.scan(now=at(yesterday, hour=12)) == {KIND.value: 2}
+    wait_for(lambda: len(read_emails(email_dir)) >= 1, worker, what="the email file")
+    row = Notification.objects.get(kind=KIND, channel=NotificationChannel.EMAIL)
+    wait_for(lambda: Notification.objects.get(pk=row.pk).status == NotificationStatus.SENT, worker, what="sent")
+    assert reminders.scan(now=at(yesterday, hour=13)) == {KIND.value: 0}
+    send_pending_notifications.apply_async()
+    wait_until_consuming(worker)
+    messages = read_emails(email_dir)
+    assert len(messages) == 1
+    assert messages[0]["to"] == "xa@example.vn"
+    assert messages[0]["subject"] == "Còn 1 ngày làm việc để xã đánh giá hồ sơ: Bánh mật Thanh Lâm"
+    assert f"/ho-so/{dossier.pk}/" in messages[0]["body"]
