@@ -105,7 +105,7 @@ def test_the_reminder_reaches_the_communes_mailbox_through_the_worker(request, c
     from programme.regimes import ensure_regimes
     from programme.workdays import WorkingCalendar
 
-    worker, email_dir = request.getfixturevalue("worker"), request.getfixturevalue("email_dir")
+    proc, mailbox = request.getfixturevalue("worker"), request.getfixturevalue("email_dir")
     ensure_regimes()
     official = make_user("commune_official", commune=commune, username="xa-thanh-lam", email="xa@example.vn")
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
@@ -120,16 +120,16 @@ def test_the_reminder_reaches_the_communes_mailbox_through_the_worker(request, c
         regime=Regime.objects.get(code="qd26-2026"),
     )
     domain.receive_dossier(dossier, by=official, now=at(received))
-    wait_until_consuming(worker)
+    wait_until_consuming(proc)
 
     assert reminders.scan(now=at(yesterday, hour=12)) == {KIND.value: 2}
-    wait_for(lambda: len(read_emails(email_dir)) >= 1, worker, what="the email file")
+    wait_for(lambda: len(read_emails(mailbox)) >= 1, proc, what="the email file")
     row = Notification.objects.get(kind=KIND, channel=NotificationChannel.EMAIL)
-    wait_for(lambda: Notification.objects.get(pk=row.pk).status == NotificationStatus.SENT, worker, what="sent")
+    wait_for(lambda: Notification.objects.get(pk=row.pk).status == NotificationStatus.SENT, proc, what="sent")
     assert reminders.scan(now=at(yesterday, hour=13)) == {KIND.value: 0}
     send_pending_notifications.apply_async()
-    wait_until_consuming(worker)
-    messages = read_emails(email_dir)
+    wait_until_consuming(proc)
+    messages = read_emails(mailbox)
     assert len(messages) == 1
     assert messages[0]["to"] == "xa@example.vn"
     assert messages[0]["subject"] == "Còn 1 ngày làm việc để xã đánh giá hồ sơ: Bánh mật Thanh Lâm"
