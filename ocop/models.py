@@ -360,6 +360,7 @@ class NotificationKind(models.TextChoices):
     CERTIFICATE_EXPIRY = "certificate-expiry", _("Certificate expiry")
     CEREMONY = "ceremony", _("Ceremony")
     DOSSIER_RETURNED = "dossier-returned", _("Dossier returned for supplement")
+    COMMUNE_CHECK = "commune-check", _("Commune check due (Decision 26/2026)")
 
 
 class NotificationChannel(models.TextChoices):

@@ -7,7 +7,9 @@ class ProductsConfig(AppConfig):
     verbose_name = _("Producers, products and dossiers")
 
     def ready(self):
-        from ocop import demo
+        from ocop import delivery, demo
         from products import domain, rules  # noqa: F401 - registers rules and audit labels
 
         demo.register_step("products", "products.demo.seed_products", order=20)
+        demo.register_step("commune_receipts", "products.demo.seed_commune_receipts", order=21)
+        delivery.register_deadline_scanner("products.reminders.scan")  # the commune's 15 working days

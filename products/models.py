@@ -1,5 +1,7 @@
 """Producers (chủ thể OCOP), products and their dossiers (hồ sơ) with documents and the commune's verification."""
 
+import dataclasses
+import datetime
 import uuid
 
 from django.conf import settings
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from ocop.models import Commune, CommuneScopedQuerySet
 from products import checklist
 from products.enums import DossierStatus, Gender, ProducerKind, RegistrationType
+from programme import workdays
 from programme.models import CriteriaSet, Round, criteria_json  # noqa: F401 - re-exported for the views
 
 phone_validator = RegexValidator(
@@ -242,6 +245,83 @@ class Dossier(models.Model):
     def deadline_passed(self, now=None) -> bool:
         today = timezone.localdate(now or timezone.now())
         return today > self.deadline()
+
+    # ----- Decision 26/2026: the commune's check (decisions.md 23, 26) ----------------------------------------
+    def commune_check_days(self) -> int | None:
+        """The working days the commune has to check the dossier (15 under 26/2026); None under the old regimes
+        (their clock is the round's deadline) or before the regime is known. Load ``regime`` with the row."""
+        return self.regime.commune_check_working_days if self.regime_id else None
+
+    def commune_check_due(self, calendar=None) -> datetime.date | None:
+        """The last day of the commune's check: n working days after the day it received the dossier (the day
+        of receipt does not count; until 23:59). None when there is no such clock for this dossier."""
+        days = self.commune_check_days()
+        if not days or self.commune_received_at is None:
+            return None
+        received = timezone.localdate(self.commune_received_at)
+        return calendar.add(received, days) if calendar else workdays.add_working_days(received, days)
+
+    @property
+    def proposed_at(self):
+        """When the commune proposed the dossier to the province (its first submission)."""
+        return self.province_received_at or (self.submitted_at if self.submission_count else None)
+
+    def commune_check(self, today=None, calendar=None) -> "CommuneCheck | None":
+        """The clock of the commune's check as the pages show it, or None when the dossier has none."""
+        due = self.commune_check_due(calendar)
+        if due is None:
+            return None
+        calendar = calendar or workdays.WorkingCalendar(due.year - 1, due.year + 1)
+        today = today or timezone.localdate()
+        proposed = self.proposed_at
+        if proposed is not None:
+            proposed_on = timezone.localdate(proposed)
+            late = max(calendar.between(due, proposed_on), 0)
+            return CommuneCheck(due=due, done_on=proposed_on, left=None, late=late)
+        left = calendar.between(today, due)
+        return CommuneCheck(due=due, done_on=None, left=max(left, 0), late=max(-left, 0))
+
+
+@dataclasses.dataclass(frozen=True)
+class CommuneCheck:
+    """The commune's 15 working days for one dossier: the last day, when it was proposed (None if not yet), the
+    working days left after today, and the working days it is (or was) late."""
+
+    due: datetime.date
+    done_on: datetime.date | None
+    left: int | None
+    late: int
+
+    @property
+    def pending(self) -> bool:
+        return self.done_on is None
+
+    @property
+    def due_today(self) -> bool:
+        return self.pending and not self.late and self.left == 0
+
+
+class ReceiptCounter(models.Model):
+    """The last receipt number given in a scope (a commune or a province) and year (decisions.md 26). Locked
+    (SELECT … FOR UPDATE) in the transaction that records the receipt: a rollback gives the number back, so the
+    numbers have no gap and none is given twice, however many officials receive at once."""
+
+    class Scope(models.TextChoices):
+        COMMUNE = "commune", _("commune")
+        PROVINCE = "province", _("province")
+
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    key = models.PositiveIntegerField(help_text="The commune's or the authority's id.")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key", "year"], name="receipt_counter_once_per_scope_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.scope} {self.key} {self.year}: {self.last}"
 
 
 def document_path(instance, filename):

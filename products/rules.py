@@ -113,3 +113,15 @@ def _registry_import(user, obj):
 def _dossier_override_regime(user, obj):
     """Decision 2b: only the programme office chooses another regime for a dossier (with a reason)."""
     return has_role(user, Role.DISTRICT_OFFICE, Role.SYSADMIN)
+
+
+@rule("dossier.receive")
+def _dossier_receive(user, obj):
+    """Record that the commune received the producer's dossier (Decision 26/2026): its officials, or the office."""
+    return _district_or_own_commune(user, obj)
+
+
+@rule("dossier.late_checks")
+def _dossier_late_checks(user, obj):
+    """The province's list of communes' checks past their 15 working days."""
+    return has_role(user, *DISTRICT_CHECKERS)

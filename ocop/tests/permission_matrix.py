@@ -55,6 +55,9 @@ products:dossier_detail               dossier           GET  login 200   200   2
 products:dossier_edit                 dossier           GET  login 200   200   403   403   403   200   200   404
 products:dossier_submit               dossier           GET  login 405   405   405   405   405   405   405   405
 products:dossier_submit               dossier           POST login 302   302   403   403   403   302   302   404
+products:dossier_receive              dossier           GET  login 405   405   405   405   405   405   405   405
+products:dossier_receive              dossier           POST login 302   302   403   403   403   302   302   404
+products:late_checks                  -                 GET  login 200   200   403   403   403   200   403   403
 products:dossier_return               submitted_dossier GET  login 200   200   403   403   403   200   403   404
 products:dossier_return               submitted_dossier POST login 200   200   403   403   403   200   403   404
 products:dossier_accept               submitted_dossier GET  login 405   405   405   405   405   405   405   405

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from ocop import audit, rules
 from ocop.lib.collation import vi_order
 from ocop.lib.files import file_response
+from ocop.models import Commune
 from ocop.view_utils import (
     SortedByIds,
     add_errors,
@@ -23,7 +24,7 @@ from ocop.view_utils import (
     paginate,
     perform,
 )
-from products import domain
+from products import commune_checks, domain
 from products.enums import EDITABLE_STATES, UNDER_CHECK_STATES
 from products.filters import DossierFilterForm, filter_dossiers
 from products.forms import (
@@ -68,6 +69,7 @@ def dossier_list(request):
         "-round__year__year", "-round__number", vi_order("product__name"), "pk"
     )
     page, query = paginate(request, SortedByIds(dossiers, _dossier_rows))
+    commune_checks.attach(page)
     return render(
         request,
         "products/dossier_list.html",
@@ -126,6 +128,8 @@ def dossier_detail(request, pk):
         "may_submit": editable and rules.can(user, "dossier.submit", dossier),
         "may_check": may_check,
         "may_extend": editable and rules.can(user, "dossier.grant_extension", dossier),
+        "may_receive": rules.can(user, "dossier.receive", dossier) and domain.receipt_applies(dossier),
+        "check": dossier.commune_check(),
         "deadline_passed": dossier.deadline_passed(),
         "return_form": ReturnForm(dossier=dossier) if may_check else None,
         "reject_form": RejectForm() if may_check else None,
@@ -264,6 +268,48 @@ def dossier_submit(request, pk):
     dossier = _dossier(pk)
     rules.authorize(request.user, "dossier.submit", dossier)
     return _submit(request, dossier)
+
+
+@login_required
+@require_POST
+def dossier_receive(request, pk):
+    """The commune records that it received the producer's dossier (Decision 26/2026): number and clock start."""
+    dossier = _dossier(pk)
+    rules.authorize(request.user, "dossier.receive", dossier)
+    perform(
+        request,
+        domain.receive_dossier,
+        dossier,
+        by=request.user,
+        done=_("Receipt recorded. The commune's 15 working days start tomorrow."),
+        already=_("The receipt of this dossier was already recorded."),
+    )
+    return redirect("products:dossier_detail", pk)
+
+
+@login_required
+def late_checks(request):
+    """Dossiers whose commune check passed its working days: not yet proposed, or proposed late (for the province)."""
+    rules.authorize(request.user, "dossier.late_checks")
+    visible = Dossier.objects.visible_to(request.user)
+    communes = Commune.objects.visible_to(request.user).order_by(vi_order("name"), "pk")
+    commune_id = request.GET.get("commune", "")
+    commune_id = int(commune_id) if commune_id.isdigit() else None
+    found = commune_checks.late(visible, commune_id=commune_id)
+    page, query = paginate(request, found)
+    checks = dict(page.object_list)
+    rows = visible.filter(pk__in=checks).select_related(*DETAIL_RELATED).defer(*criteria_json("product__criteria_set"))
+    by_pk = {dossier.pk: dossier for dossier in rows}
+    items = []
+    for pk, check in page.object_list:
+        if pk in by_pk:
+            by_pk[pk].check = check
+            items.append(by_pk[pk])
+    return render(
+        request,
+        "products/late_checks.html",
+        {"page": page, "items": items, "query": query, "communes": communes, "commune_id": commune_id},
+    )
 
 
 @login_required
