@@ -8,6 +8,6 @@ class ProductsConfig(AppConfig):
 
     def ready(self):
         from ocop import demo
-        from products import domain, rules  # noqa: F401 - registers rules and audit labels
+        from products import domain, registration, rules  # noqa: F401 - registers rules and audit labels
 
         demo.register_step("products", "products.demo.seed_products", order=20)

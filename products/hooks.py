@@ -18,3 +18,19 @@ def on_dossier_accepted(fn: Callable) -> Callable:
 def dossier_accepted(dossier, *, by, now) -> None:
     for fn in _accepted_hooks:
         fn(dossier, by=by, now=now)
+
+
+_self_scorers: list[Callable] = []
+
+
+def on_self_score(fn: Callable) -> Callable:
+    """Register ``fn(sheet_def, choices) -> dict`` (``total``, ``band``, ``star``, ``failed_marks``, ``missing``),
+    which scores the producer's self-assessment (Mẫu 02) with the council's scoring rules. ``evaluations`` registers
+    it: the rules live there, and ``products`` does not import them. The latest registration wins."""
+    _self_scorers[:] = [fn]
+    return fn
+
+
+def self_score(sheet_def, choices) -> dict | None:
+    """The outcome of one self-assessed sheet, or None when no scorer is registered."""
+    return _self_scorers[0](sheet_def, choices) if _self_scorers else None

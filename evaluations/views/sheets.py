@@ -17,6 +17,7 @@ from ocop import rules
 from ocop.lib.collation import vi_order
 from ocop.security import parse_id
 from ocop.view_utils import SortedByIds, paginate, perform
+from products import forms_data
 from programme.enums import RoundStage
 
 PAST_PAGE_SIZE = 50
@@ -78,8 +79,10 @@ def my_sheets(request):
     )
 
 
-def _structure(sheet_def, choices):
-    """Parts → sections → criteria with the chosen option marked and subtotals, for the template."""
+def _structure(sheet_def, choices, self_scores=None):
+    """Parts → sections → criteria with the chosen option marked and subtotals, for the template; ``self_scores``
+    adds the producer's own score per criterion (Mẫu 02), which is not another member's sheet (decision 11)."""
+    self_scores = self_scores or {}
     parts = []
     for part in sheet_def:
         sections = []
@@ -89,7 +92,7 @@ def _structure(sheet_def, choices):
             for criterion in section["criteria"]:
                 chosen = choices.get(criterion["code"])
                 subtotal += chosen or 0
-                criteria.append({**criterion, "chosen": chosen})
+                criteria.append({**criterion, "chosen": chosen, "self": self_scores.get(criterion["code"])})
             sections.append({**section, "criteria": criteria})
         parts.append({**part, "sections": sections, "subtotal": subtotal})
     return parts
@@ -138,7 +141,8 @@ def sheet(request, pk):
         else:
             messages.success(request, _("Draft saved."))
             return redirect("evaluations:sheet", pk)
-    parts = _structure(sheet.criteria_set.sheet, choices)
+    self_scores = forms_data.self_scores_for(sheet.dossier)
+    parts = _structure(sheet.criteria_set.sheet, choices, self_scores)
     missing = scoring.missing_criteria(sheet.criteria_set.sheet, choices)
     late = round_.scoring_closed() and not sheet.late_submission_allowed
     return render(
@@ -149,6 +153,7 @@ def sheet(request, pk):
             "round": round_,
             "parts": parts,
             "total": sum(choices.values()),
+            "self_total": sum(self_scores.values()) if self_scores else None,
             "max_total": sheet.criteria_set.max_total,
             "comment": comment,
             "errors": errors,

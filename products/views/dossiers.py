@@ -28,6 +28,7 @@ from products.enums import EDITABLE_STATES, UNDER_CHECK_STATES
 from products.filters import DossierFilterForm, filter_dossiers
 from products.forms import DossierCreateForm, ExtensionForm, RejectForm, ReturnForm, UploadsForm, VerificationForm
 from products.models import Document, Dossier, criteria_json
+from products.views import forms as forms_views
 
 DETAIL_RELATED = ("product__producer", "product__criteria_set", "commune", "round__year__authority")
 
@@ -122,6 +123,7 @@ def dossier_detail(request, pk):
         "reject_form": RejectForm() if may_check else None,
         "extension_form": ExtensionForm(),
         "history": list(audit.history_for(dossier)[:50]) if rules.can(user, "audit.view", dossier) else None,
+        "forms_panel": forms_views.panel(user, dossier),
     }
     return render(request, "products/dossier_detail.html", context)
 
