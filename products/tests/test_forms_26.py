@@ -473,3 +473,21 @@ def test_member_sheet_and_result_show_the_self_score(client, forms_dossier, comm
     mean = Fraction(sum(council.values()), 1)
     assert f'data-testid="self-total">{sum(self_choices.values())}<' in html
     assert str(int(mean)) in html
+
+
+def test_the_forms_pages_speak_vietnamese(client, forms_dossier, commune_official, set06, settings):
+    """The check of ``ocop/tests/test_every_page_vi.py`` on the forms' pages (its demo has no 26/2026 dossier)."""
+    from ocop.tests.test_every_page_vi import english_words
+
+    choices = dict(list(options_at(set06, 1).items())[:4])
+    registration.save_self_assessment(forms_dossier, by=commune_official, choices=choices, evidence={})
+    client.force_login(commune_official)
+    problems = []
+    for name in (*PAGES, "products:dossier_detail"):
+        response = client.get(reverse(name, args=[forms_dossier.pk]))
+        assert response.status_code == 200
+        problems += [f"{name}: {words}" for words in english_words(response.content.decode())]
+    # An error comes back in Vietnamese too.
+    response = client.post(reverse("products:registration_edit", args=[forms_dossier.pk]), {"sample_count": "x"})
+    problems += [f"registration error: {words}" for words in english_words(response.content.decode())]
+    assert problems == []
