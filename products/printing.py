@@ -6,6 +6,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ocop.lib.pdf import render_pdf
 from ocop.lib.text import vn_slugify
@@ -67,6 +68,15 @@ def receipts(dossier) -> list[dict]:
     ]
 
 
+def registration_type_words() -> dict:
+    """Mẫu 01's own words for the registration type: Lần đầu / Nâng hạng / Đánh giá lại."""
+    return {
+        RegistrationType.NEW: pgettext("registration type on the form", "First time"),
+        RegistrationType.UPGRADE: RegistrationType.UPGRADE.label,
+        RegistrationType.REEVALUATION: RegistrationType.REEVALUATION.label,
+    }
+
+
 def _common(dossier) -> dict:
     registration = forms_data.registration_of(dossier)
     producer = dossier.product.producer
@@ -81,7 +91,7 @@ def _common(dossier) -> dict:
         "authority": authority,
         "criteria_set": criteria_set,
         "registration_types": [
-            (label, value == dossier.registration_type) for value, label in RegistrationType.choices
+            (label, value == dossier.registration_type) for value, label in registration_type_words().items()
         ],
         "sample_count": forms_data.sample_count(registration),
         "attachments": [line.strip() for line in (registration.attachments or "").splitlines() if line.strip()],

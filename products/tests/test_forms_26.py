@@ -382,6 +382,7 @@ def test_form_01_pdf_heading_type_and_receipts(client, forms_dossier, commune_of
     # No numbers yet: the pattern to fill by hand, with the official codes.
     assert text.count("/PĐK-24-07360-") == 2
     assert "Sản phẩm mẫu (số lượng): 5" in text
+    assert "Lần đầu ☑ Nâng hạng ☐ Đánh giá lại ☐" in text  # a new registration: the first box ticked
     forms_dossier.commune_receipt_number = "007/PĐK-24-07360-2026"
     forms_dossier.commune_received_at = datetime.datetime(2026, 12, 2, 9, 0, tzinfo=datetime.UTC)
     forms_dossier.province_receipt_number = "015/PĐK-24-07360-2026"
