@@ -15,7 +15,6 @@ from products import forms_data, registration
 from products.enums import DossierStatus
 from products.models import Document, Registration, SelfEvidence
 from products.tests.factories import PDF_BYTES, DossierFactory, ProducerFactory
-from programme.catalogue import sync_catalogue
 from programme.models import CriteriaSet, Regime
 from programme.regimes import ensure_regimes
 
@@ -58,33 +57,6 @@ def expected_star(criteria_set, choices):
     while star >= 3 and any(level <= star for level in failed):
         star -= 1
     return max(star, 2)
-
-
-@pytest.fixture
-def set06(db):
-    sync_catalogue()
-    return CriteriaSet.objects.get(code="06", version=1)
-
-
-@pytest.fixture
-def qd26(db):
-    ensure_regimes()
-    return Regime.objects.get(code="qd26-2026")
-
-
-@pytest.fixture
-def forms_dossier(commune, set06, qd26, authority):
-    authority.province_code = "24"
-    authority.save(update_fields=["province_code"])
-    commune.code = "07360"
-    commune.save(update_fields=["code"])
-    return DossierFactory(
-        product__producer=ProducerFactory(commune=commune, name="HTX Bánh mật Thanh Lâm", phone="0912345678"),
-        product__name="Bánh mật Thanh Lâm",
-        product__criteria_set=set06,
-        round__year__authority=authority,
-        regime=qd26,
-    )
 
 
 @pytest.fixture
