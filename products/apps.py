@@ -11,3 +11,4 @@ class ProductsConfig(AppConfig):
         from products import domain, registration, rules  # noqa: F401 - registers rules and audit labels
 
         demo.register_step("products", "products.demo.seed_products", order=20)
+        demo.register_step("forms", "products.demo_forms.seed_forms", order=21)

@@ -464,3 +464,29 @@ def test_the_forms_pages_speak_vietnamese(client, forms_dossier, commune_officia
     response = client.post(reverse("products:registration_edit", args=[forms_dossier.pk]), {"sample_count": "x"})
     problems += [f"registration error: {words}" for words in english_words(response.content.decode())]
     assert problems == []
+
+
+def test_demo_fills_the_province_drafts_forms_once(forms_dossier, commune_official, authority):
+    from products import demo_forms
+
+    forms_dossier.product.name = demo_forms.DOSSIER
+    forms_dossier.product.save(update_fields=["name"])
+    commune_official.username = demo_forms.OFFICIAL
+    commune_official.save(update_fields=["username"])
+    assert demo_forms.seed_forms(authority) == {"forms": 1}
+    saved = Registration.objects.get(dossier=forms_dossier)
+    outcome = forms_data.self_outcome(saved)
+    assert saved.representative_position == demo_forms.REGISTRATION["representative_position"]
+    assert 0 < outcome.chosen < outcome.required  # a draft for the demo's user to finish
+    rows = AuditEntry.objects.count()
+    assert demo_forms.seed_forms(authority) == {"forms": 0}
+    assert AuditEntry.objects.count() == rows
+
+
+def test_demo_leaves_a_dossier_without_forms_alone(old_dossier, commune_official, authority):
+    from products import demo_forms
+
+    old_dossier.product.name = demo_forms.DOSSIER
+    old_dossier.product.save(update_fields=["name"])
+    assert demo_forms.seed_forms(authority) == {"forms": 0}
+    assert not Registration.objects.exists()
