@@ -9,7 +9,7 @@ from ocop.forms import EMPTY_CHOICE
 from ocop.lib.collation import vi_order
 from ocop.models import Commune
 from products import checklist, domain
-from products.models import Dossier, Producer, Product
+from products.models import Dossier, IpTitle, Producer, Product, Registration
 from programme.criteria import product_groups
 from programme.models import Regime, Round
 
@@ -175,3 +175,60 @@ class RegimeOverrideForm(forms.Form):
 class ExtensionForm(forms.Form):
     until = forms.DateField(label=_("New deadline"), widget=DATE_WIDGET)
     reason = forms.CharField(label=_("Reason"), required=False)
+
+
+# ---------------------------------------------------------------------------- Decision 26/2026's forms
+class RegistrationForm(forms.ModelForm):
+    """Mẫu 01 (registration) and the text parts of Mẫu 02 (general information, results, plan)."""
+
+    ip_titles = forms.MultipleChoiceField(
+        label=_("Intellectual property registered"),
+        choices=IpTitle.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Registration
+        fields = Registration.FORM_01_FIELDS + Registration.FORM_02_FIELDS
+        widgets = {
+            "attachments": forms.Textarea(attrs={"rows": 2}),
+            "sample_count": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 100}),
+            "founded_on": DATE_WIDGET,
+            "product_description": forms.Textarea(attrs={"rows": 3}),
+            "history": forms.Textarea(attrs={"rows": 3}),
+            "organisation": forms.Textarea(attrs={"rows": 2}),
+            "business_results": forms.Textarea(attrs={"rows": 5}),
+            "business_plan": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "business_results": _(
+                "Raw material area, technology, packaging and label, quality, markets, revenue and profit. "
+                "For a re-evaluation: what changed in the three years since recognition."
+            ),
+            "business_plan": _("The producer's plans for the product, its production and its markets."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not isinstance(self.initial.get("ip_titles"), list):
+            self.initial["ip_titles"] = []
+
+
+class CommuneReportForm(forms.ModelForm):
+    """Mẫu 03's own fields; the four contents are the dossier's verification (``VerificationForm``)."""
+
+    class Meta:
+        model = Registration
+        fields = Registration.FORM_03_FIELDS
+        widgets = {
+            "labour_assessment": forms.Textarea(attrs={"rows": 2}),
+            "meeting_held": forms.NullBooleanSelect,
+            "meeting_note": forms.Textarea(attrs={"rows": 2}),
+            "commune_request": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "labour_assessment": _("What the producer says and what the commune found about local labour."),
+            "meeting_held": _("Optional: the commune chair may convene a meeting with the units concerned."),
+            "commune_request": _("Left empty, the report prints the standard request to the province."),
+        }

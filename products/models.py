@@ -381,3 +381,131 @@ class ItemComment(models.Model):
     def item_label(self):
         item = checklist.BY_CODE.get(self.item)
         return item.label if item else _("Whole dossier")
+
+
+class IpTitle(models.TextChoices):
+    """Mẫu 02, part I, 7 d): the intellectual-property titles a producer ticks (Decision 26/2026, Phụ lục III)."""
+
+    TRADEMARK = "trademark", _("Trademark registration certificate")
+    COLLECTIVE = "collective", _("Right to use a geographical indication, collective or certification mark")
+    PATENT = "patent", _("Patent")
+    DESIGN = "design", _("Industrial design")
+    COPYRIGHT = "copyright", _("Copyright certificate")
+    OTHER = "other", _("Other")
+
+
+class Registration(models.Model):
+    """What Decision 26/2026's forms hold beyond the producer, product and dossier rows: Mẫu 01 (registration),
+    Mẫu 02 (the producer's self-assessment: parts I, II and IV here, part III in ``self_choices`` and
+    ``SelfEvidence``) and Mẫu 03 (the commune's report; its four contents are the dossier's verification fields).
+
+    One per dossier. A commune official enters it from the producer's paper today; a producer account can fill the
+    same rows later (issue 23): nothing here names who typed it, the audit trail does.
+    """
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="registration")
+    # Mẫu 01
+    representative_position = models.CharField(_("representative's position"), max_length=100, blank=True)
+    sample_count = models.PositiveSmallIntegerField(
+        _("number of samples"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Five samples for every group but tourism services, which sends none."),
+    )
+    attachments = models.TextField(
+        _("other attached documents"),
+        blank=True,
+        help_text=_("The self-assessment report (Mẫu 02) and the samples are always listed; one document a line."),
+    )
+    # Mẫu 02, part I
+    founded_on = models.DateField(_("founded or registered on"), null=True, blank=True)
+    product_description = models.TextField(_("product, specification and standard"), blank=True)
+    has_business_registration = models.BooleanField(_("business registration certificate"), default=False)
+    has_quality_declaration = models.BooleanField(_("product quality declared as required"), default=False)
+    has_food_safety_certificate = models.BooleanField(_("certificate of a facility fit for food safety"), default=False)
+    has_production_certificate = models.BooleanField(
+        _("certificate of a facility fit for production (where required)"), default=False
+    )
+    ip_titles = models.JSONField(_("intellectual property"), default=list, blank=True)
+    ip_other = models.CharField(_("other intellectual property (state which)"), max_length=200, blank=True)
+    history = models.TextField(_("history of the producer"), blank=True)
+    organisation = models.TextField(_("organisation of the producer"), blank=True)
+    # Mẫu 02, parts II and IV
+    business_results = models.TextField(_("results of the business plan"), blank=True)
+    business_plan = models.TextField(_("production and business plan"), blank=True)
+    # Mẫu 02, part III: the producer's own score, one option's points per criterion of ``criteria_set``
+    criteria_set = models.ForeignKey(
+        CriteriaSet,
+        verbose_name=_("criteria set of the self-assessment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    self_choices = models.JSONField(_("self-assessed points"), default=dict, blank=True)
+    self_assessed_at = models.DateTimeField(_("self-assessment completed"), null=True, blank=True)
+    # Mẫu 03 (the four contents are the dossier's verification fields)
+    labour_assessment = models.TextField(_("the commune's assessment of local labour"), blank=True)
+    meeting_held = models.BooleanField(_("the commune held a meeting"), null=True, blank=True)
+    meeting_note = models.TextField(_("meeting (date, who took part)"), blank=True)
+    commune_request = models.TextField(_("request to the province"), blank=True)
+    commune_signer = models.CharField(_("signed for the commune by (title and name)"), max_length=150, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    FORM_01_FIELDS = ("representative_position", "sample_count", "attachments")
+    FORM_02_FIELDS = (
+        "founded_on",
+        "product_description",
+        "has_business_registration",
+        "has_quality_declaration",
+        "has_food_safety_certificate",
+        "has_production_certificate",
+        "ip_titles",
+        "ip_other",
+        "history",
+        "organisation",
+        "business_results",
+        "business_plan",
+    )
+    FORM_03_FIELDS = ("labour_assessment", "meeting_held", "meeting_note", "commune_request", "commune_signer")
+
+    class Meta:
+        verbose_name = _("registration forms")
+        verbose_name_plural = _("registration forms")
+
+    def __str__(self):
+        return str(self.dossier)
+
+    @property
+    def commune(self):
+        return self.dossier.commune
+
+    def ip_title_labels(self) -> list[str]:
+        """The ticked titles in words; a stored value that is no longer a title is left out, never an error."""
+        titles = self.ip_titles if isinstance(self.ip_titles, list) else []
+        labels = dict(IpTitle.choices)
+        return [str(labels[t]) for t in IpTitle.values if t in titles and t in labels]
+
+
+class SelfEvidence(models.Model):
+    """Mẫu 02, part III: the producer's evidence for one criterion, a note and optionally one of the dossier's
+    uploaded documents (no second upload system: the file is a ``Document`` of the same dossier)."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="evidence")
+    criterion = models.CharField(_("criterion"), max_length=20)
+    note = models.TextField(_("evidence"), blank=True)
+    document = models.ForeignKey(
+        Document, verbose_name=_("document"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["registration", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "criterion"], name="self_evidence_once_per_criterion"),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.note[:40]}"

@@ -125,3 +125,23 @@ def _dossier_receive(user, obj):
 def _dossier_late_checks(user, obj):
     """The province's list of communes' checks past their 15 working days."""
     return has_role(user, *DISTRICT_CHECKERS)
+
+
+# ---------------------------------------------------------------------------- Decision 26/2026's forms
+@rule("forms.view")
+def _forms_view(user, obj):
+    """Mẫu 01 and 02 (the producer's registration and self-assessment): whoever sees the dossier, council members
+    included (the self-assessment is what they check the producer's claims against)."""
+    return _dossier_view(user, obj)
+
+
+@rule("forms.view_commune_report")
+def _forms_view_commune_report(user, obj):
+    """Mẫu 03, the commune's report to the province: the commune, the office and secretariat, the chair."""
+    return has_role(user, *DISTRICT_CHECKERS, Role.COUNCIL_CHAIR) or _commune_official_of(user, obj)
+
+
+@rule("forms.edit")
+def _forms_edit(user, obj):
+    """Enter the forms from the producer's paper: the commune's official, or the office on its behalf."""
+    return _district_or_own_commune(user, obj)

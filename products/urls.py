@@ -1,6 +1,6 @@
 from django.urls import path
 
-from products.views import dossiers, excel, registry
+from products.views import dossiers, excel, forms, registry
 
 app_name = "products"
 
@@ -29,6 +29,13 @@ urlpatterns = [
     path("ho-so/<int:pk>/gia-han/", dossiers.dossier_extend, name="dossier_extend"),
     path("ho-so/<int:pk>/che-do-ap-dung/", dossiers.dossier_regime, name="dossier_regime"),
     path("tai-lieu/<int:pk>/", dossiers.document_download, name="document_download"),
+    # Decision 26/2026's forms (Mẫu 01, 02, 03)
+    path("ho-so/<int:pk>/phieu-dang-ky/", forms.registration_edit, name="registration_edit"),
+    path("ho-so/<int:pk>/tu-danh-gia/", forms.self_assessment, name="self_assessment"),
+    path("ho-so/<int:pk>/bao-cao-xa/", forms.commune_report, name="commune_report"),
+    path("ho-so/<int:pk>/mau-01.pdf", forms.form_pdf, {"number": "01"}, name="form_01_pdf"),
+    path("ho-so/<int:pk>/mau-02.pdf", forms.form_pdf, {"number": "02"}, name="form_02_pdf"),
+    path("ho-so/<int:pk>/mau-03.pdf", forms.form_pdf, {"number": "03"}, name="form_03_pdf"),
     # Excel
     path("nhap-excel/mau/", excel.import_template, name="import_template"),
     path("nhap-excel/", excel.import_registry, name="import"),

@@ -14,6 +14,7 @@ from evaluations.models import CouncilMember, Result
 from ocop import rules
 from ocop.security import parse_id
 from ocop.view_utils import perform
+from products import forms_data
 from products.models import Dossier
 from programme.enums import RoundStage
 
@@ -43,6 +44,7 @@ def result_detail(request, pk):
     round_ = dossier.round
     sheets = list(dossier.sheets.select_related("member__user__profile").prefetch_related("revisions"))
     criteria = []
+    self_scores = forms_data.self_scores_for(dossier)
     if result and result.criterion_means:
         failed = {(m["criterion"]) for m in result.failed_marks}
         for part, _section, criterion in dossier.product.criteria_set.criteria():
@@ -55,6 +57,7 @@ def result_detail(request, pk):
                         "max": criterion["max_points"],
                         "mean": result.criterion_means[criterion["code"]],
                         "failed": criterion["code"] in failed,
+                        "self": self_scores.get(criterion["code"]),
                     }
                 )
     manage = rules.can(user, "round.manage", round_)
@@ -70,6 +73,7 @@ def result_detail(request, pk):
             "result": result,
             "sheets": sheets,
             "criteria": criteria,
+            "self_total": sum(self_scores.values()) if self_scores else None,
             "approved": round_.stage in (RoundStage.APPROVED, RoundStage.CLOSED),
             "may_manage": manage and scoring_open,
             "may_resolve": rules.can(user, "result.resolve", dossier) and scoring_open,

@@ -17,6 +17,7 @@ from ocop import rules
 from ocop.lib.collation import vi_order
 from ocop.security import parse_id
 from ocop.view_utils import SortedByIds, paginate, perform
+from products import forms_data
 from programme.enums import RoundStage
 
 PAST_PAGE_SIZE = 50
@@ -78,10 +79,12 @@ def my_sheets(request):
     )
 
 
-def _structure(sheet_def, choices, disqualifiers=None):
+def _structure(sheet_def, choices, disqualifiers=None, self_scores=None):
     """Parts → sections → criteria with the chosen option marked and subtotals, for the template; each section and
-    criterion carries the disqualifying conditions that name it."""
+    criterion carries the disqualifying conditions that name it; ``self_scores`` adds the producer's own score per
+    criterion (Mẫu 02), which is not another member's sheet (decision 11)."""
     disqualifiers = disqualifiers or {}
+    self_scores = self_scores or {}
     parts = []
     for part in sheet_def:
         sections = []
@@ -92,7 +95,12 @@ def _structure(sheet_def, choices, disqualifiers=None):
                 chosen = choices.get(criterion["code"])
                 subtotal += chosen or 0
                 criteria.append(
-                    {**criterion, "chosen": chosen, "disqualifiers": disqualifiers.get(criterion["code"], [])}
+                    {
+                        **criterion,
+                        "chosen": chosen,
+                        "disqualifiers": disqualifiers.get(criterion["code"], []),
+                        "self": self_scores.get(criterion["code"]),
+                    }
                 )
             section_notes = (
                 [] if section["code"] in {c["code"] for c in criteria} else disqualifiers.get(section["code"], [])
@@ -146,7 +154,8 @@ def sheet(request, pk):
             messages.success(request, _("Draft saved."))
             return redirect("evaluations:sheet", pk)
     disqualifiers, header_disqualifiers = sheet.criteria_set.disqualifiers_by_code()
-    parts = _structure(sheet.criteria_set.sheet, choices, disqualifiers)
+    self_scores = forms_data.self_scores_for(sheet.dossier)
+    parts = _structure(sheet.criteria_set.sheet, choices, disqualifiers, self_scores)
     missing = scoring.missing_criteria(sheet.criteria_set.sheet, choices)
     late = round_.scoring_closed() and not sheet.late_submission_allowed
     return render(
@@ -157,6 +166,7 @@ def sheet(request, pk):
             "round": round_,
             "parts": parts,
             "total": sum(choices.values()),
+            "self_total": sum(self_scores.values()) if self_scores else None,
             "max_total": sheet.criteria_set.max_total,
             "comment": comment,
             "header_disqualifiers": header_disqualifiers,

@@ -38,6 +38,7 @@ from products.forms import (
 )
 from products.models import Document, Dossier, criteria_json
 from products.regime import choice as regime_choice
+from products.views import forms as forms_views
 
 DETAIL_RELATED = ("product__producer", "product__criteria_set", "commune", "round__year__authority", "regime")
 
@@ -136,6 +137,7 @@ def dossier_detail(request, pk):
         "extension_form": ExtensionForm(),
         "history": list(audit.history_for(dossier)[:50]) if rules.can(user, "audit.view", dossier) else None,
         "regime_choice": regime_choice(dossier),
+        "forms_panel": forms_views.panel(user, dossier),
     }
     return render(request, "products/dossier_detail.html", context)
 
