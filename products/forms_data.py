@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from products import hooks
 from products.models import Registration, SelfEvidence
+from products.regime import criteria_set_for_scoring
 from programme import regimes
 
 # Set 26 (tourism services, điểm du lịch) sends no samples; every other set five (Decision 26/2026, Điều 6).
@@ -27,8 +28,8 @@ def uses_forms(dossier) -> bool:
 def scoring_set(dossier):
     """The criteria set the dossier is scored on, hence the one the producer scores itself on.
 
-    One place to change when a dossier's regime picks the set of its edition (issue 20, the 2026 sheets)."""
-    return dossier.product.criteria_set
+    Its regime's edition and the product's set code (``products.regime.criteria_set_for_scoring``)."""
+    return criteria_set_for_scoring(dossier)
 
 
 def default_sample_count(criteria_set) -> int:

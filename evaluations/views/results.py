@@ -47,7 +47,7 @@ def result_detail(request, pk):
     self_scores = forms_data.self_scores_for(dossier)
     if result and result.criterion_means:
         failed = {(m["criterion"]) for m in result.failed_marks}
-        for part, _section, criterion in dossier.product.criteria_set.criteria():
+        for part, _section, criterion in domain.scoring_set(dossier).criteria():
             if criterion["code"] in result.criterion_means:
                 criteria.append(
                     {

@@ -69,7 +69,7 @@ def set06(db):
     from programme.models import CriteriaSet
 
     sync_catalogue()
-    return CriteriaSet.objects.get(code="06", version=1)
+    return CriteriaSet.objects.get(edition="qd148-2023", code="06", version=1)
 
 
 @pytest.fixture

@@ -19,8 +19,9 @@ def pdf(name="tai-lieu.pdf", content=PDF_BYTES):
 class CriteriaSetFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CriteriaSet
-        django_get_or_create = ("code", "version")
+        django_get_or_create = ("edition", "code", "version")
 
+    edition = "qd148-2023"
     code = "06"
     version = 1
     name = "Chế biến từ gạo, ngũ cốc"

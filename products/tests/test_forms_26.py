@@ -71,6 +71,14 @@ def old_dossier(commune, set06, authority):
     )
 
 
+@pytest.fixture
+def sheet06(forms_dossier, set06):
+    """The sheet a 26/2026 dossier of group 06 is scored, and self-assessed, on: the 2026 set 06."""
+    chosen = forms_data.scoring_set(forms_dossier)
+    assert (chosen.edition, chosen.code) == ("qd26-2026", "06")
+    return chosen
+
+
 def _document(dossier, name="hop-dong-nguyen-lieu.pdf"):
     return Document.objects.create(
         dossier=dossier,
@@ -89,9 +97,9 @@ def test_forms_follow_the_regime(forms_dossier, old_dossier):
     assert forms_data.uses_forms(old_dossier) is False
 
 
-def test_sample_count_is_five_but_none_for_tourism(forms_dossier, set06):
+def test_sample_count_is_five_but_none_for_tourism(forms_dossier, sheet06):
     assert forms_data.sample_count(forms_data.registration_of(forms_dossier)) == 5
-    tourism = CriteriaSet.objects.get(code="26", version=1)
+    tourism = CriteriaSet.objects.get(edition="qd148-2023", code="26", version=1)  # a product group is a 148 set
     forms_dossier.product.criteria_set = tourism
     assert forms_data.sample_count(forms_data.registration_of(forms_dossier)) == 0
 
@@ -102,13 +110,13 @@ def test_reading_writes_nothing(forms_dossier):
     assert not Registration.objects.exists()
 
 
-def test_draft_self_assessment_keeps_partial_choices(forms_dossier, commune_official, set06):
-    best = options_at(set06, -1)
+def test_draft_self_assessment_keeps_partial_choices(forms_dossier, commune_official, sheet06):
+    best = options_at(sheet06, -1)
     first_three = dict(list(best.items())[:3])
     assert registration.save_self_assessment(forms_dossier, by=commune_official, choices=first_three, evidence={})
     saved = Registration.objects.get(dossier=forms_dossier)
     assert saved.self_choices == first_three
-    assert saved.criteria_set == set06
+    assert saved.criteria_set == sheet06
     assert saved.self_assessed_at is None
     outcome = forms_data.self_outcome(saved)
     assert outcome.total == sum(first_three.values())
@@ -120,19 +128,19 @@ def test_draft_self_assessment_keeps_partial_choices(forms_dossier, commune_offi
 
 
 @pytest.mark.parametrize("level", [0, 1, -1])
-def test_complete_self_assessment_total_and_star(forms_dossier, commune_official, set06, level):
-    choices = options_at(set06, level)
+def test_complete_self_assessment_total_and_star(forms_dossier, commune_official, sheet06, level):
+    choices = options_at(sheet06, level)
     registration.save_self_assessment(forms_dossier, by=commune_official, choices=choices, evidence={}, complete=True)
     saved = Registration.objects.get(dossier=forms_dossier)
     outcome = forms_data.self_outcome(saved)
     assert saved.self_assessed_at is not None
     assert outcome.total == sum(choices.values())
-    assert outcome.star == expected_star(set06, choices)
+    assert outcome.star == expected_star(sheet06, choices)
     assert outcome.complete
 
 
-def test_complete_refused_while_a_criterion_is_missing(forms_dossier, commune_official, set06):
-    choices = options_at(set06, -1)
+def test_complete_refused_while_a_criterion_is_missing(forms_dossier, commune_official, sheet06):
+    choices = options_at(sheet06, -1)
     choices.pop(next(iter(choices)))
     with pytest.raises(ValidationError) as error:
         registration.save_self_assessment(
@@ -142,17 +150,17 @@ def test_complete_refused_while_a_criterion_is_missing(forms_dossier, commune_of
     assert not Registration.objects.exists()
 
 
-def test_a_point_that_is_no_option_is_refused(forms_dossier, commune_official, set06):
-    code = next(iter(options_at(set06, -1)))
+def test_a_point_that_is_no_option_is_refused(forms_dossier, commune_official, sheet06):
+    code = next(iter(options_at(sheet06, -1)))
     with pytest.raises(ValidationError) as error:
         registration.save_self_assessment(forms_dossier, by=commune_official, choices={code: 99}, evidence={})
     assert code in error.value.messages[0]
     assert not Registration.objects.exists()
 
 
-def test_evidence_per_criterion_with_a_document(forms_dossier, commune_official, set06):
+def test_evidence_per_criterion_with_a_document(forms_dossier, commune_official, sheet06):
     document = _document(forms_dossier)
-    codes = list(options_at(set06, -1))
+    codes = list(options_at(sheet06, -1))
     evidence = {codes[0]: ("Hợp đồng mua gạo nếp với HTX", document.pk), codes[1]: ("Ảnh nhà xưởng", None)}
     registration.save_self_assessment(forms_dossier, by=commune_official, choices={}, evidence=evidence)
     rows = {e.criterion: e for e in SelfEvidence.objects.filter(registration__dossier=forms_dossier)}
@@ -165,9 +173,9 @@ def test_evidence_per_criterion_with_a_document(forms_dossier, commune_official,
     assert AuditEntry.objects.count() == before
 
 
-def test_evidence_refuses_another_dossiers_document(forms_dossier, commune_official, set06, commune):
+def test_evidence_refuses_another_dossiers_document(forms_dossier, commune_official, sheet06, commune):
     elsewhere = _document(DossierFactory(product__producer=ProducerFactory(commune=commune)))
-    code = next(iter(options_at(set06, -1)))
+    code = next(iter(options_at(sheet06, -1)))
     with pytest.raises(ValidationError):
         registration.save_self_assessment(
             forms_dossier, by=commune_official, choices={}, evidence={code: ("", elsewhere.pk)}
@@ -266,14 +274,14 @@ def test_no_forms_for_a_dossier_of_the_old_rules(client, old_dossier, commune_of
     assert b'data-testid="forms-panel"' not in page.content
 
 
-def test_dossier_page_shows_the_forms_and_self_score(client, forms_dossier, commune_official, set06):
-    choices = options_at(set06, 1)
+def test_dossier_page_shows_the_forms_and_self_score(client, forms_dossier, commune_official, sheet06):
+    choices = options_at(sheet06, 1)
     registration.save_self_assessment(forms_dossier, by=commune_official, choices=choices, evidence={}, complete=True)
     client.force_login(commune_official)
     html = client.get(reverse("products:dossier_detail", args=[forms_dossier.pk])).content.decode()
     assert reverse("products:form_03_pdf", args=[forms_dossier.pk]) in html
     assert reverse("products:self_assessment", args=[forms_dossier.pk]) in html
-    assert f"{sum(choices.values())}/{set06.max_total}" in html
+    assert f"{sum(choices.values())}/{sheet06.max_total}" in html
 
 
 def test_registration_form_keeps_what_was_typed_on_an_error(client, forms_dossier, commune_official):
@@ -294,11 +302,11 @@ def test_registration_form_keeps_what_was_typed_on_an_error(client, forms_dossie
     assert (saved.representative_position, saved.sample_count, saved.ip_titles) == ("Chủ nhiệm HTX", 5, ["trademark"])
 
 
-def test_self_assessment_form_saves_a_draft_and_keeps_input_on_error(client, forms_dossier, commune_official, set06):
+def test_self_assessment_form_saves_a_draft_and_keeps_input_on_error(client, forms_dossier, commune_official, sheet06):
     client.force_login(commune_official)
     url = reverse("products:self_assessment", args=[forms_dossier.pk])
     document = _document(forms_dossier)
-    codes = list(options_at(set06, -1).items())
+    codes = list(options_at(sheet06, -1).items())
     (code1, points1), (code2, _points2) = codes[0], codes[1]
     bad = {f"c-{code1}": str(points1), f"n-{code1}": "Hợp đồng nguyên liệu", f"d-{code1}": str(document.pk),
            f"c-{code2}": "77", f"n-{code2}": "Ghi chú giữ lại"}  # fmt: skip
@@ -365,8 +373,8 @@ def test_form_01_pdf_heading_type_and_receipts(client, forms_dossier, commune_of
     assert "02/12/2026" in text
 
 
-def test_form_02_pdf_self_score_total_and_evidence(client, forms_dossier, commune_official, set06, tmp_path):
-    choices = options_at(set06, 1)
+def test_form_02_pdf_self_score_total_and_evidence(client, forms_dossier, commune_official, sheet06, tmp_path):
+    choices = options_at(sheet06, 1)
     code = next(iter(choices))
     registration.save_self_assessment(
         forms_dossier,
@@ -382,8 +390,8 @@ def test_form_02_pdf_self_score_total_and_evidence(client, forms_dossier, commun
     text = squash(pdf_text(client.get(reverse("products:form_02_pdf", args=[forms_dossier.pk])).content, tmp_path))
     assert "BÁO CÁO TỰ ĐÁNH GIÁ VỀ SẢN PHẨM" in text
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
-    assert f"{sum(choices.values())}/{set06.max_total}" in text
-    assert f"{expected_star(set06, choices)}★" in text
+    assert f"{sum(choices.values())}/{sheet06.max_total}" in text
+    assert f"{expected_star(sheet06, choices)}★" in text
     assert "Hợp đồng với 12 hộ" in text
     assert "Mở rộng thị trường" in text
 
@@ -415,12 +423,14 @@ def test_form_03_pdf_four_contents_and_request(client, forms_dossier, commune_of
 
 
 # ---------------------------------------------------------------------------- the council sees the self-score
-def test_member_sheet_and_result_show_the_self_score(client, forms_dossier, commune_official, set06, make_user, chair):
+def test_member_sheet_and_result_show_the_self_score(
+    client, forms_dossier, commune_official, sheet06, make_user, chair
+):
     from evaluations import domain as evaluations_domain
     from evaluations.enums import CouncilRole
     from evaluations.models import CouncilMember, ScoreSheet
 
-    self_choices = options_at(set06, 0)
+    self_choices = options_at(sheet06, 0)
     registration.save_self_assessment(
         forms_dossier, by=commune_official, choices=self_choices, evidence={}, complete=True
     )
@@ -428,15 +438,15 @@ def test_member_sheet_and_result_show_the_self_score(client, forms_dossier, comm
     forms_dossier.save(update_fields=["status"])
     user = make_user(Role.COUNCIL_MEMBER, username="tv-self")
     seat = CouncilMember.objects.create(round=forms_dossier.round, user=user, role=CouncilRole.MEMBER)
-    sheet = ScoreSheet.objects.create(dossier=forms_dossier, member=seat, criteria_set=set06)
+    sheet = ScoreSheet.objects.create(dossier=forms_dossier, member=seat, criteria_set=sheet06)
     forms_dossier.round.stage = "scoring"
     forms_dossier.round.save(update_fields=["stage"])
     client.force_login(user)
     html = client.get(reverse("evaluations:sheet", args=[sheet.pk])).content.decode()
     code, points = next(iter(self_choices.items()))
     assert f'data-self-score="{code}"' in html
-    assert f"{sum(self_choices.values())}</strong>/{set06.max_total}" in html
-    council = options_at(set06, -1)
+    assert f"{sum(self_choices.values())}</strong>/{sheet06.max_total}" in html
+    council = options_at(sheet06, -1)
     evaluations_domain.save_sheet(sheet, choices=council, comment="", by=user)
     evaluations_domain.submit_sheet(sheet, by=user)
     client.force_login(chair)
@@ -448,11 +458,11 @@ def test_member_sheet_and_result_show_the_self_score(client, forms_dossier, comm
     assert str(int(mean)) in html
 
 
-def test_the_forms_pages_speak_vietnamese(client, forms_dossier, commune_official, set06, settings):
+def test_the_forms_pages_speak_vietnamese(client, forms_dossier, commune_official, sheet06, settings):
     """The check of ``ocop/tests/test_every_page_vi.py`` on the forms' pages (its demo has no 26/2026 dossier)."""
     from ocop.tests.test_every_page_vi import english_words
 
-    choices = dict(list(options_at(set06, 1).items())[:4])
+    choices = dict(list(options_at(sheet06, 1).items())[:4])
     registration.save_self_assessment(forms_dossier, by=commune_official, choices=choices, evidence={})
     client.force_login(commune_official)
     problems = []
