@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ocop import audit, rules
-from products import forms_data
+from products import forms_data, hooks
 from products.enums import EDITABLE_STATES
 from products.models import Document, Dossier, IpTitle, Registration, SelfEvidence
 
@@ -140,7 +140,7 @@ def save_self_assessment(dossier, *, by, choices: dict, evidence: dict, complete
             notes[code] = (note, document)
     if errors:
         raise ValidationError(errors)
-    outcome_missing = (forms_data.hooks.self_score(criteria_set.sheet, cleaned) or {}).get("missing", [])
+    outcome_missing = (hooks.self_score(criteria_set.sheet, cleaned) or {}).get("missing", [])
     if complete and outcome_missing:
         raise ValidationError(
             _("Choose an option for every criterion before completing the self-assessment (%(n)s left)."),
