@@ -1,7 +1,14 @@
 import pytest
 
 from products import checklist
-from products.tests.factories import COMPLETE_VERIFICATION, PDF_BYTES, DossierFactory, ProducerFactory, RoundFactory
+from products.tests.factories import (
+    COMPLETE_VERIFICATION,
+    PDF_BYTES,
+    DossierFactory,
+    ProducerFactory,
+    RoundFactory,
+    known_regime,
+)
 
 
 @pytest.fixture
@@ -74,11 +81,10 @@ def set06(db):
 
 @pytest.fixture
 def qd26(db):
-    from programme.models import Regime
     from programme.regimes import ensure_regimes
 
     ensure_regimes()
-    return Regime.objects.get(code="qd26-2026")
+    return known_regime("qd26-2026")
 
 
 @pytest.fixture

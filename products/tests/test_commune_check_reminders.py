@@ -12,9 +12,8 @@ from ocop.models import Notification, NotificationChannel, NotificationKind, Not
 from ocop.tests.test_notifications_worker import email_dir, redis_server, worker  # noqa: F401  (fixtures)
 from products import domain, reminders
 from products.tests.conftest import _complete
-from products.tests.factories import DossierFactory, ProducerFactory
+from products.tests.factories import DossierFactory, ProducerFactory, known_regime
 from products.tests.test_receipts import at
-from programme.models import Regime
 
 KIND = NotificationKind.COMMUNE_CHECK
 RECEIVED = datetime.date(2026, 4, 24)  # Friday; due Wednesday 20/05/2026 (30/04 and 01/05 off)
@@ -22,7 +21,7 @@ RECEIVED = datetime.date(2026, 4, 24)  # Friday; due Wednesday 20/05/2026 (30/04
 
 @pytest.fixture
 def received(authority, commune, round_open, commune_official):
-    regime = Regime.objects.get(code="qd26-2026")
+    regime = known_regime("qd26-2026")
     dossier = DossierFactory(product__producer=ProducerFactory(commune=commune), round=round_open, regime=regime)
     dossier.product.name = "Bánh mật Thanh Lâm"
     dossier.product.save()
@@ -84,7 +83,7 @@ def test_the_registered_scan_runs_it(received):
 def test_no_reminder_once_proposed_or_under_the_old_rules(received, dossier, commune_official):
     _complete(received)
     domain.submit_dossier(received, by=commune_official, now=at(datetime.date(2026, 5, 15)))
-    dossier.regime = Regime.objects.get(code="qd1489-2025")
+    dossier.regime = known_regime("qd1489-2025")
     dossier.commune_received_at = at(RECEIVED)  # even with a receipt time, the old rules have no such clock
     dossier.save()
     reminders.scan(now=at(datetime.date(2026, 5, 19)))
@@ -117,7 +116,7 @@ def test_the_reminder_reaches_the_communes_mailbox_through_the_worker(request, c
         product__producer=ProducerFactory(commune=commune),
         product__name="Bánh mật Thanh Lâm",
         round=RoundFactory(year__authority=commune.authority),
-        regime=Regime.objects.get(code="qd26-2026"),
+        regime=known_regime("qd26-2026"),
     )
     domain.receive_dossier(dossier, by=official, now=at(received))
     wait_until_consuming(proc)

@@ -14,8 +14,8 @@ from ocop.models import AuditEntry
 from products import forms_data, registration
 from products.enums import DossierStatus
 from products.models import Document, Registration, SelfEvidence
-from products.tests.factories import PDF_BYTES, DossierFactory, ProducerFactory
-from programme.models import CriteriaSet, Regime
+from products.tests.factories import PDF_BYTES, DossierFactory, ProducerFactory, known_regime
+from programme.models import CriteriaSet
 from programme.regimes import ensure_regimes
 
 
@@ -67,7 +67,7 @@ def old_dossier(commune, set06, authority):
         product__producer=ProducerFactory(commune=commune),
         product__criteria_set=set06,
         round__year__authority=authority,
-        regime=Regime.objects.get(code="qd148-2023"),
+        regime=known_regime("qd148-2023"),
     )
 
 

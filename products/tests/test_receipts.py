@@ -14,8 +14,8 @@ from products import domain
 from products.enums import DossierStatus
 from products.models import Dossier, ReceiptCounter
 from products.tests.conftest import _complete
-from products.tests.factories import DossierFactory, ProducerFactory
-from programme.models import CalendarException, Regime
+from products.tests.factories import DossierFactory, ProducerFactory, known_regime
+from programme.models import CalendarException
 from programme.regimes import ensure_regimes
 
 HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
@@ -28,7 +28,7 @@ def at(day: datetime.date, hour=9) -> datetime.datetime:
 @pytest.fixture
 def regime26(db):
     ensure_regimes()  # a transactional test starts from an emptied database
-    return Regime.objects.get(code="qd26-2026")
+    return known_regime("qd26-2026")
 
 
 @pytest.fixture
@@ -85,7 +85,7 @@ def test_an_office_day_off_moves_the_due_date(d26):
 
 
 def test_old_regime_has_no_fifteen_day_clock(dossier):
-    dossier.regime = Regime.objects.get(code="qd1489-2025")
+    dossier.regime = known_regime("qd1489-2025")
     dossier.commune_received_at = at(datetime.date(2026, 4, 24))
     assert dossier.commune_check_due() is None
     assert dossier.commune_check() is None
@@ -148,7 +148,7 @@ def test_blank_codes_fall_back_to_the_authority_and_the_commune_name(commune, ro
 
 
 def test_receive_refused_under_the_old_rules(dossier, commune_official):
-    dossier.regime = Regime.objects.get(code="qd1489-2025")
+    dossier.regime = known_regime("qd1489-2025")
     dossier.save()
     with pytest.raises(ValidationError):
         domain.receive_dossier(dossier, by=commune_official)
@@ -196,7 +196,7 @@ def test_province_numbers_run_across_communes(province, coded_commune, other_com
 
 
 def test_old_regime_submission_gets_no_receipt(complete_dossier, commune_official):
-    complete_dossier.regime = Regime.objects.get(code="qd1489-2025")
+    complete_dossier.regime = known_regime("qd1489-2025")
     complete_dossier.save()
     domain.submit_dossier(complete_dossier, by=commune_official)
     complete_dossier.refresh_from_db()
