@@ -9,7 +9,10 @@ from django.views.decorators.http import require_POST
 
 from evaluations import domain
 from ocop import rules
+from ocop.view_utils import paginate
 from programme.models import CriteriaSet, criteria_json
+
+CRITERIA_PAGE_SIZE = 26  # one edition per page: the 26 sets of 2026 first, then those of Decision 148
 
 
 @login_required
@@ -21,7 +24,8 @@ def criteria_list(request):
         .annotate(product_count=Count("products", distinct=True), sheet_count=Count("sheets", distinct=True))
         .order_by("-edition", "code", "-version")
     )
-    return render(request, "evaluations/criteria_list.html", {"sets": sets})
+    page, query = paginate(request, sets, per_page=CRITERIA_PAGE_SIZE)
+    return render(request, "evaluations/criteria_list.html", {"sets": page, "page": page, "query": query})
 
 
 @login_required
