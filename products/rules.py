@@ -107,3 +107,9 @@ def _dossier_extend(user, obj):
 @rule("registry.import")
 def _registry_import(user, obj):
     return has_role(user, *DISTRICT_CHECKERS) or _commune_official_of(user, obj)
+
+
+@rule("units.review")
+def _units_review(user, obj):
+    """The office chooses today's commune for producers of a split former commune (2025 reorganisation)."""
+    return has_role(user, Role.DISTRICT_OFFICE)
