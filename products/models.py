@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ocop.models import Commune, CommuneScopedQuerySet
+from ocop.models import Commune, CommuneScopedQuerySet, FormerUnit
 from products import checklist
 from products.enums import DossierStatus, Gender, ProducerKind, RegistrationType
 from programme import workdays
@@ -44,6 +44,15 @@ class Producer(models.Model):
         _("representative's ethnicity"), max_length=50, blank=True, default="Kinh"
     )
     address = models.CharField(_("village and address"), max_length=255, help_text=_("Thôn/xóm, e.g. Thôn Sơn Đình 2"))
+    # Where the producer was before the 2025 reorganisation ("trước đây: Xã Thanh Lâm, Huyện Lục Nam, …").
+    former_unit = models.ForeignKey(
+        FormerUnit,
+        verbose_name=_("former commune"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="producers",
+    )
     phone = models.CharField(_("phone"), max_length=15, blank=True, validators=[phone_validator])
     email = models.EmailField(_("email"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -76,10 +85,38 @@ class Producer(models.Model):
         return self.name
 
     @property
+    def needs_unit_choice(self) -> bool:
+        """Its former commune was split and the office has not chosen today's commune yet (``products.units``)."""
+        if not self.former_unit_id or not self.former_unit.is_split:
+            return False
+        return not UnitChoice.objects.filter(producer_id=self.pk).exists()
+
+    @property
     def is_woman_or_minority_led(self):
         return self.representative_gender == Gender.FEMALE or (
             self.representative_ethnicity and self.representative_ethnicity.strip().lower() != "kinh"
         )
+
+
+class UnitChoice(models.Model):
+    """The office's choice of today's unit for a producer whose former commune was split (``ocop.units``).
+
+    One per producer; made through ``products.units.choose_unit`` (audited), which also sets the producer's commune.
+    """
+
+    producer = models.OneToOneField(Producer, on_delete=models.CASCADE, related_name="unit_choice")
+    former_unit = models.ForeignKey(FormerUnit, on_delete=models.PROTECT, related_name="choices")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    chosen_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    chosen_at = models.DateTimeField(_("chosen"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("choice of unit")
+        verbose_name_plural = _("choices of unit")
+
+    def __str__(self):
+        return f"{self.producer} → {self.commune}"
 
 
 def product_photo_path(instance, filename):

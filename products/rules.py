@@ -145,3 +145,9 @@ def _forms_view_commune_report(user, obj):
 def _forms_edit(user, obj):
     """Enter the forms from the producer's paper: the commune's official, or the office on its behalf."""
     return _district_or_own_commune(user, obj)
+
+
+@rule("units.review")
+def _units_review(user, obj):
+    """The office chooses today's commune for producers of a split former commune (2025 reorganisation)."""
+    return has_role(user, Role.DISTRICT_OFFICE)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from products.views import dossiers, excel, forms, registry
+from products.views import dossiers, excel, forms, registry, units
 
 app_name = "products"
 
@@ -36,6 +36,9 @@ urlpatterns = [
     path("ho-so/<int:pk>/mau-01.pdf", forms.form_pdf, {"number": "01"}, name="form_01_pdf"),
     path("ho-so/<int:pk>/mau-02.pdf", forms.form_pdf, {"number": "02"}, name="form_02_pdf"),
     path("ho-so/<int:pk>/mau-03.pdf", forms.form_pdf, {"number": "03"}, name="form_03_pdf"),
+    # the 2025 reorganisation: producers of a split former commune
+    path("xa-bi-chia-tach/", units.units_review, name="units_review"),
+    path("chu-the/<int:pk>/chon-xa/", units.producer_choose_unit, name="producer_choose_unit"),
     # Excel
     path("nhap-excel/mau/", excel.import_template, name="import_template"),
     path("nhap-excel/", excel.import_registry, name="import"),

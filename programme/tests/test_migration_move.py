@@ -52,12 +52,20 @@ LATER_MIGRATIONS = {
     ("products", "0009_merge_regime_and_receipts"),
     ("products", "0008_registration_forms"),
     ("products", "0010_merge_forms"),
+    ("ocop", "0012_units_and_former_map"),
+    ("ocop", "0013_former_unit_unique_with_kind"),
+    ("ocop", "0014_merge_units_and_commune_check"),
+    ("products", "0008_producer_former_unit_and_choice"),
+    ("products", "0011_merge_units"),
 }
 LATER_MODELS = [
     ("programme", "calendarexception"),
     ("products", "receiptcounter"),
     ("products", "registration"),
     ("products", "selfevidence"),
+    ("ocop", "formerunit"),
+    ("ocop", "formerunitcandidate"),
+    ("products", "unitchoice"),
 ]
 ISSUE_18_COLUMNS = {
     "products_dossier": {
@@ -68,7 +76,9 @@ ISSUE_18_COLUMNS = {
         "province_received_at": None,
         "province_receipt_number": "",
     },
-    "ocop_commune": {"code": ""},
+    "ocop_commune": {"code": "", "retired_on": None},
+    "ocop_authority": {"valid_to": None, "successor_id": None},
+    "products_producer": {"former_unit_id": None},
     "evaluations_criteriaset": {"edition": "qd148-2023", "disqualifiers": [], "source": {}},
     "evaluations_scoresheet": {"attested_at": None, "attested_by_id": None},
     "funding_entitlement": {"source": "decision", "higher_decision": "", "higher_decision_date": None},
