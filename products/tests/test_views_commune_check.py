@@ -13,6 +13,7 @@ from products.models import Dossier
 from products.tests.factories import DossierFactory, ProducerFactory
 from products.tests.test_receipts import at
 from programme.models import Regime
+from programme.regimes import ensure_regimes
 
 TODAY = datetime.date(2026, 5, 25)  # a Monday
 
@@ -25,6 +26,7 @@ def frozen():
 
 @pytest.fixture
 def regime26(db):
+    ensure_regimes()
     return Regime.objects.get(code="qd26-2026")
 
 
@@ -39,6 +41,7 @@ def make(commune, round_, regime, name, received=None, proposed=None):
         dossier.status = DossierStatus.SUBMITTED
         dossier.submitted_at = dossier.province_received_at = at(proposed)
         dossier.submission_count = 1
+        dossier.province_receipt_number = f"{dossier.pk}/PĐK-24-07420-2026"
     dossier.save()
     return dossier
 
@@ -205,3 +208,21 @@ def test_late_list_query_count_is_flat(
         response = client.get(reverse("products:late_checks"))
     assert len(response.context["items"]) == 3 + extra
     assert Dossier.objects.count() == 7 + extra
+
+
+def test_excel_export_carries_both_receipt_numbers(client_for, secretary, world, frozen):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = client_for(secretary).get(reverse("products:dossier_export"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.values)
+    header = [str(h) for h in rows[0]]
+    commune_col = header.index("Số phiếu tiếp nhận của xã")
+    province_col = header.index("Số phiếu tiếp nhận của tỉnh")
+    by_product = {row[0]: (row[commune_col], row[province_col]) for row in rows[1:]}
+    late = world["proposed_late"]
+    assert by_product["Mật ong Thanh Lâm"] == (late.commune_receipt_number, late.province_receipt_number)
+    assert by_product["Mật ong Thanh Lâm"][0].startswith(f"{late.pk}/PĐK-")
+    assert not any(by_product["Miến Thanh Lâm"])  # not received: both cells empty
