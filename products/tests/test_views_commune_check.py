@@ -10,8 +10,10 @@ from django.urls import reverse
 from ocop import audit
 from products.enums import DossierStatus
 from products.models import Dossier
-from products.tests.factories import DossierFactory, ProducerFactory, known_regime
+from products.tests.factories import DossierFactory, ProducerFactory
 from products.tests.test_receipts import at
+from programme.models import Regime
+from programme.regimes import ensure_regimes
 
 TODAY = datetime.date(2026, 5, 25)  # a Monday
 
@@ -24,7 +26,8 @@ def frozen():
 
 @pytest.fixture
 def regime26(db):
-    return known_regime("qd26-2026")
+    ensure_regimes()
+    return Regime.objects.get(code="qd26-2026")
 
 
 def make(commune, round_, regime, name, received=None, proposed=None):
@@ -38,6 +41,7 @@ def make(commune, round_, regime, name, received=None, proposed=None):
         dossier.status = DossierStatus.SUBMITTED
         dossier.submitted_at = dossier.province_received_at = at(proposed)
         dossier.submission_count = 1
+        dossier.province_receipt_number = f"{dossier.pk}/PĐK-24-07420-2026"
     dossier.save()
     return dossier
 
@@ -104,7 +108,7 @@ def test_dossier_page_offers_the_receipt_then_shows_number_and_clock(client_for,
 
 
 def test_old_regime_dossier_page_has_no_receipt_and_no_clock(client_for, commune_official, dossier):
-    dossier.regime = known_regime("qd1489-2025")
+    dossier.regime = Regime.objects.get(code="qd1489-2025")
     dossier.save()
     page = client_for(commune_official).get(reverse("products:dossier_detail", args=[dossier.pk])).content.decode()
     assert 'data-testid="receive"' not in page
@@ -115,7 +119,7 @@ def test_old_regime_dossier_page_has_no_receipt_and_no_clock(client_for, commune
 # ---------------------------------------------------------------------------------------------------- late list
 @pytest.fixture
 def world(commune, other_commune, round_open, regime26):
-    old = known_regime("qd1489-2025")
+    old = Regime.objects.get(code="qd1489-2025")
     april = datetime.date(2026, 4, 24)  # due Wednesday 20/05/2026
     return {
         "waiting": make(commune, round_open, regime26, "Chè Thanh Lâm", received=april),  # 21, 22, 25: 3 late
@@ -204,3 +208,21 @@ def test_late_list_query_count_is_flat(
         response = client.get(reverse("products:late_checks"))
     assert len(response.context["items"]) == 3 + extra
     assert Dossier.objects.count() == 7 + extra
+
+
+def test_excel_export_carries_both_receipt_numbers(client_for, secretary, world, frozen):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = client_for(secretary).get(reverse("products:dossier_export"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.values)
+    header = [str(h) for h in rows[0]]
+    commune_col = header.index("Số phiếu tiếp nhận của xã")
+    province_col = header.index("Số phiếu tiếp nhận của tỉnh")
+    by_product = {row[0]: (row[commune_col], row[province_col]) for row in rows[1:]}
+    late = world["proposed_late"]
+    assert by_product["Mật ong Thanh Lâm"] == (late.commune_receipt_number, late.province_receipt_number)
+    assert by_product["Mật ong Thanh Lâm"][0].startswith(f"{late.pk}/PĐK-")
+    assert not any(by_product["Miến Thanh Lâm"])  # not received: both cells empty

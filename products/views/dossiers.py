@@ -1,5 +1,7 @@
 """Dossiers: list, opening, the commune's editing and submission, the district's checks, and file downloads."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -296,7 +298,8 @@ def late_checks(request):
     visible = Dossier.objects.visible_to(request.user)
     communes = Commune.objects.visible_to(request.user).order_by(vi_order("name"), "pk")
     commune_id = request.GET.get("commune", "")
-    commune_id = int(commune_id) if commune_id.isdigit() else None
+    # Only plain ASCII digits within an id's range; anything else shows every commune.
+    commune_id = int(commune_id) if re.fullmatch(r"[0-9]{1,9}", commune_id) else None
     found = commune_checks.late(visible, commune_id=commune_id)
     page, query = paginate(request, found)
     checks = dict(page.object_list)
