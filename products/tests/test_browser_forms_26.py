@@ -7,6 +7,7 @@ import os
 import pytest
 
 from ocop.tests.test_browser_accessibility import WATCH_CSP, audit_roles
+from products import forms_data
 from products.models import Registration
 from products.tests.test_forms_26 import options_at
 
@@ -22,7 +23,7 @@ def official(commune_official):
     return commune_official
 
 
-def test_self_assessment_on_a_phone(live_server, browser, forms_dossier, official, set06, screenshot):
+def test_self_assessment_on_a_phone(live_server, browser, forms_dossier, official, screenshot):
     base = live_server.url
     context = browser.new_context(viewport={"width": 360, "height": 780}, locale="vi-VN")
     context.add_init_script(WATCH_CSP)
@@ -37,11 +38,11 @@ def test_self_assessment_on_a_phone(live_server, browser, forms_dossier, officia
     parts = page.locator("details.self-part")
     assert parts.count() == 3
     assert [parts.nth(i).evaluate("d => d.open") for i in range(3)] == [True, False, False]
-    best = options_at(set06, -1)
+    best = options_at(forms_data.scoring_set(forms_dossier), -1)  # the 2026 sheet of the product's group
     code, points = next(iter(best.items()))
     page.locator(f"input[name='c-{code}'][value='{points}']").check()
     assert page.locator("[data-total]").first.inner_text() == str(points)  # the running total, before saving
-    page.fill(f"#n-{code}", "Hợp đồng mua gạo nếp với 12 hộ")
+    page.fill(f"[id='n-{code}']", "Hợp đồng mua gạo nếp với 12 hộ")
     # A criterion of part C, in a folded part: open it, choose, save the draft.
     parts.nth(2).locator("summary").click()
     last_code, last_points = list(best.items())[-1]
@@ -53,7 +54,7 @@ def test_self_assessment_on_a_phone(live_server, browser, forms_dossier, officia
     assert saved.self_choices == {code: points, last_code: last_points}
     assert saved.evidence.get(criterion=code).note == "Hợp đồng mua gạo nếp với 12 hộ"
     assert page.locator("[data-total]").first.inner_text() == str(points + last_points)
-    assert page.input_value(f"#n-{code}") == "Hợp đồng mua gạo nếp với 12 hộ"
+    assert page.input_value(f"[id='n-{code}']") == "Hợp đồng mua gạo nếp với 12 hộ"
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "forms-26-self-assessment-phone")
     context.close()
