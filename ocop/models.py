@@ -312,8 +312,10 @@ class FormerUnit(models.Model):
         verbose_name_plural = _("former units")
         ordering = ["province_key", "district_key", "name_key"]
         constraints = [
+            # A commune and a township of one name could sit in one district; a district and a town of one name
+            # in one province (the key drops "huyện"/"thị xã", the name keeps it).
             models.UniqueConstraint(
-                fields=["name_key", "district_key", "province_key"], name="former_unit_unique_per_district"
+                fields=["name_key", "kind", "district_name", "province_key"], name="former_unit_unique_per_district"
             ),
         ]
 
@@ -321,9 +323,9 @@ class FormerUnit(models.Model):
         return f"{self.full_name}, {self.district_name}, {self.province_name}"
 
     def save(self, *args, **kwargs):
-        from ocop.units import unit_key
+        from ocop.units import fold, unit_key
 
-        self.name_key = unit_key(self.name)
+        self.name_key = fold(self.name)  # the bare name ("Phương Sơn"): its kind is a field
         self.district_key = unit_key(self.district_name)
         self.province_key = unit_key(self.province_name)
         super().save(*args, **kwargs)

@@ -13,6 +13,7 @@
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -36,36 +37,48 @@ audit.register_actions(
     }
 )
 
-# Prefixes an address puts before a unit's name, longest first ("thị trấn" before "thị xã"... both two words).
-_PREFIXES = ("thanh pho", "thi tran", "thi xa", "dac khu", "xa", "phuong", "huyen", "quan", "tinh")
-_PREFIX_RE = re.compile(r"^(?:" + "|".join(p.replace(" ", r"\s+") for p in _PREFIXES) + r")\s+")
-
+# The words an address puts before a unit's name, as written (accents tell "Phường" from the name "Phương Sơn").
 KIND_BY_LABEL = {
-    "xa": UnitKind.COMMUNE,
-    "thi tran": UnitKind.TOWNSHIP,
-    "phuong": UnitKind.WARD,
-    "dac khu": UnitKind.SPECIAL_ZONE,
+    "xã": UnitKind.COMMUNE,
+    "thị trấn": UnitKind.TOWNSHIP,
+    "phường": UnitKind.WARD,
+    "đặc khu": UnitKind.SPECIAL_ZONE,
 }
+_PREFIXES = ("thành phố", "thị trấn", "thị xã", "đặc khu", "xã", "phường", "huyện", "quận", "tỉnh")
+_PREFIX_RE = re.compile(r"^(?:" + "|".join(p.replace(" ", r"\s+") for p in _PREFIXES) + r")\s+")
+_ASCII_PREFIX_RE = re.compile(r"^(?:" + "|".join(unaccent(p).replace(" ", r"\s+") for p in _PREFIXES) + r")\s+")
+
+
+def fold(text: str) -> str:
+    """ "  Thanh  LÂM " -> "thanh lam"."""
+    return " ".join(unaccent(text or "").lower().split())
 
 
 def unit_key(name: str) -> str:
-    """ "Xã Thanh Lâm" / "thanh lam" / "THANH  LÂM" -> "thanh lam": without kind prefix, accents, case or extra spaces.
+    """ "Xã Thanh Lâm" / "thanh lam" / "THANH  LÂM" -> "thanh lam": without the kind word, accents, case or extra
+    spaces. The kind word is recognised with its accents ("Phường 1" -> "1", but "Phương Sơn" stays); in text typed
+    without accents "xa thanh lam" -> "thanh lam" (``former_keys`` also tries the text whole)."""
+    text = " ".join(unicodedata.normalize("NFC", name or "").lower().split())
+    pattern = _ASCII_PREFIX_RE if text.isascii() else _PREFIX_RE
+    return fold(pattern.sub("", text, count=1) or text)
 
-    A name that is only a prefix word ("Phường 1" keeps "1") keeps what follows; a bare number stays.
-    """
-    text = " ".join(unaccent(name or "").lower().split())
-    stripped = _PREFIX_RE.sub("", text, count=1)
-    return stripped or text
+
+def former_keys(name: str) -> list[str]:
+    """The keys a typed name may stand for, the likeliest first: whole, without a kind word written with its
+    accents, without one written without ("Xa Thanh Lâm")."""
+    text = " ".join(unicodedata.normalize("NFC", name or "").lower().split())
+    ascii_stripped = _ASCII_PREFIX_RE.sub("", fold(text), count=1)
+    return [key for key in dict.fromkeys([fold(text), unit_key(text), ascii_stripped]) if key]
 
 
 def split_kind(full_name: str) -> tuple[str, str]:
-    """ "Xã Bảo Đài" -> ("xa", "Bảo Đài"); "Thị trấn Đồi Ngô" -> ("thi_tran", "Đồi Ngô"); no prefix -> commune."""
-    words = full_name.split()
+    """ "Xã Bảo Đài" -> ("xa", "Bảo Đài"); "Thị trấn Đồi Ngô" -> ("thi_tran", "Đồi Ngô"); no kind word -> commune."""
+    words = unicodedata.normalize("NFC", full_name).split()
     for size in (2, 1):
-        label = unaccent(" ".join(words[:size])).lower()
+        label = " ".join(words[:size]).lower()
         if label in KIND_BY_LABEL and len(words) > size:
             return KIND_BY_LABEL[label], " ".join(words[size:])
-    return UnitKind.COMMUNE, full_name.strip()
+    return UnitKind.COMMUNE, " ".join(words)
 
 
 # --------------------------------------------------------------------------------------------- today's units
@@ -122,11 +135,11 @@ def sync_units(authority: Authority, province_code: str, *, by=None, units: list
     summary = SyncSummary()
     communes = list(Commune.objects.select_for_update().filter(authority=authority).order_by("id"))
     by_code = {c.code: c for c in communes if c.code}
-    uncoded = {(unit_key(c.name), c.kind): c for c in communes if not c.code}
+    uncoded = {(fold(c.name), c.kind): c for c in communes if not c.code}
     slugs = {c.slug for c in communes}
     listed = set()
     for unit in units:
-        commune = by_code.get(unit["code"]) or uncoded.pop((unit_key(unit["name"]), unit["kind"]), None)
+        commune = by_code.get(unit["code"]) or uncoded.pop((fold(unit["name"]), unit["kind"]), None)
         if commune is None:
             commune = Commune.objects.create(
                 authority=authority,
@@ -193,14 +206,40 @@ def _legacy_rows(district: str, province: str, name: str | None = None) -> list[
     rows = _package_query(
         "SELECT ward, wardType, wardCode, wardKey, district, districtKey, province, provinceKey FROM admin_units_legacy"
     )
-    want = (unit_key(district), unit_key(province), unit_key(name) if name else None)
-    return [
-        row
-        for row in rows
-        if unit_key(row["district"]) == want[0]
-        and unit_key(row["province"]) == want[1]
-        and (want[2] is None or unit_key(row["ward"]) == want[2])
+    district_key, province_key = unit_key(district), unit_key(province)
+    found = [
+        r
+        for r in rows
+        if r["ward"] and unit_key(r["district"]) == district_key and unit_key(r["province"]) == province_key
     ]
+    found = _narrow(found, district, lambda r: r["district"])
+    if name is None:
+        return found
+    return _pick(
+        found, name, key_of=lambda r: fold(split_kind(r["ward"])[1]), kind_of=lambda r: split_kind(r["ward"])[0]
+    )
+
+
+def _narrow(items, district: str, district_of) -> list:
+    """Where a district and a town of the same name existed ("Huyện Kỳ Anh", "Thị xã Kỳ Anh"), the one written."""
+    exact = [item for item in items if fold(district_of(item)) == fold(district)]
+    return exact or items
+
+
+def _pick(items, name: str, *, key_of, kind_of, strict: bool = False) -> list:
+    """The items named ``name`` (the likeliest reading first); a kind word written ("Thị trấn Chũ" beside "Xã Chũ")
+    chooses between units of the same name (``strict``: only that kind). More than one left: the caller treats it
+    as unknown."""
+    kind, _bare = split_kind(name)
+    has_kind = fold(_bare) != fold(name)
+    for key in former_keys(name):
+        matching = [item for item in items if key_of(item) == key]
+        if has_kind and (strict or len(matching) > 1):
+            of_kind = [item for item in matching if kind_of(item) == kind]
+            matching = of_kind if strict else (of_kind or matching)
+        if matching:
+            return matching
+    return []
 
 
 def _new_codes(province_key: str) -> dict:
@@ -238,8 +277,8 @@ def _save_former(row: dict) -> FormerUnit:
     kind, name = split_kind(row["ward"])
     successor = _successor_of(row)
     former = FormerUnit.objects.filter(
-        name_key=unit_key(name), district_key=unit_key(row["district"]), province_key=unit_key(row["province"])
-    ).first() or FormerUnit(name=name, district_name=row["district"], province_name=row["province"])
+        name_key=fold(name), kind=kind, district_name=row["district"], province_key=unit_key(row["province"])
+    ).first() or FormerUnit(name=name, kind=kind, district_name=row["district"], province_name=row["province"])
     former.kind, former.old_code = kind, row["wardCode"] or ""
     former.is_split = "split" in successor
     former.new_code = successor.get("code", "")
@@ -314,9 +353,20 @@ class MappingResult:
 
 
 def find_former(name: str, district: str, province: str) -> FormerUnit | None:
-    return FormerUnit.objects.filter(
-        name_key=unit_key(name), district_key=unit_key(district), province_key=unit_key(province)
-    ).first()
+    """The recorded former unit of that name, district and province (None when unknown or ambiguous)."""
+    rows = list(
+        FormerUnit.objects.filter(
+            name_key__in=former_keys(name), district_key=unit_key(district), province_key=unit_key(province)
+        )
+    )
+    rows = _pick(
+        _narrow(rows, district, lambda f: f.district_name),
+        name,
+        key_of=lambda f: f.name_key,
+        kind_of=lambda f: f.kind,
+        strict=True,  # not recorded yet under that kind: the package decides
+    )
+    return rows[0] if len(rows) == 1 else None
 
 
 def map_former(name: str, district: str, province: str, *, authority: Authority | None = None) -> MappingResult:
@@ -367,9 +417,9 @@ def record_former_unit(
 ) -> FormerUnit:
     """The office records a former commune the package does not know (e.g. one merged before 2025) or corrects one:
     whole into ``successor``, or split between ``candidates`` (the first is the provisional one). Audited."""
-    former = find_former(name, district, province) or FormerUnit(
-        name=name, district_name=district, province_name=province
-    )
+    former = FormerUnit.objects.filter(
+        name_key=fold(name), kind=kind, district_name=district, province_key=unit_key(province)
+    ).first() or FormerUnit(name=name, district_name=district, province_name=province)
     before = audit.snapshot(former, ["kind", "successor", "is_split"]) if former.pk else {}
     former.kind = kind
     former.successor = None if candidates else successor

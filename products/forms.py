@@ -36,7 +36,9 @@ class ProducerForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = Commune.objects.visible_to(user).order_by(vi_order("name"))
+        communes = Commune.objects.visible_to(user).order_by(vi_order("name"))
+        # A unit no longer in the official list keeps its producers but takes no new one.
+        self.fields["commune"].queryset = communes if self.instance.pk else communes.filter(retired_on__isnull=True)
         own = rules.commune_id_of(user)
         if own:
             self.fields["commune"].initial = own
@@ -161,3 +163,33 @@ class RejectForm(forms.Form):
 class ExtensionForm(forms.Form):
     until = forms.DateField(label=_("New deadline"), widget=DATE_WIDGET)
     reason = forms.CharField(label=_("Reason"), required=False)
+
+
+class UnitChoiceForm(forms.Form):
+    """The office's choice of today's commune for a producer of a split former commune."""
+
+    commune = forms.ModelChoiceField(
+        label=_("Commune of today"),
+        queryset=Commune.objects.none(),
+        empty_label=_("— choose —"),
+        error_messages={
+            "required": _("Choose the commune of today."),
+            "invalid_choice": _("Choose the commune of today."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Basis of the choice"),
+        max_length=300,
+        help_text=_("e.g. the village now belongs to this commune, as the commune confirmed"),
+        error_messages={"required": _("Say on what basis the commune is chosen.")},
+    )
+
+    def __init__(self, *args, producer, **kwargs):
+        kwargs.setdefault("prefix", f"p{producer.pk}")
+        super().__init__(*args, **kwargs)
+        self.producer = producer
+        candidates = [link.commune for link in producer.former_unit.candidate_links.all()]
+        self.fields["commune"].queryset = Commune.objects.filter(pk__in=[c.pk for c in candidates])
+        self.fields["commune"].choices = [("", self.fields["commune"].empty_label)] + [
+            (c.pk, str(c)) for c in candidates
+        ]

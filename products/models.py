@@ -82,6 +82,13 @@ class Producer(models.Model):
         return self.name
 
     @property
+    def needs_unit_choice(self) -> bool:
+        """Its former commune was split and the office has not chosen today's commune yet (``products.units``)."""
+        if not self.former_unit_id or not self.former_unit.is_split:
+            return False
+        return not UnitChoice.objects.filter(producer_id=self.pk).exists()
+
+    @property
     def is_woman_or_minority_led(self):
         return self.representative_gender == Gender.FEMALE or (
             self.representative_ethnicity and self.representative_ethnicity.strip().lower() != "kinh"

@@ -35,7 +35,7 @@ def choose_unit(producer, commune, *, by, reason: str = "") -> bool:
     products and their dossiers move to it; the choice is recorded and audited. Idempotent: the same choice again
     changes nothing (False)."""
     authorize(by, "units.review")
-    producer = Producer.objects.select_for_update().select_related("former_unit").get(pk=producer.pk)
+    producer = Producer.objects.select_for_update(of=("self",)).select_related("former_unit").get(pk=producer.pk)
     former = producer.former_unit
     if former is None or not former.is_split:
         raise ValidationError(_("This producer's former commune was not split; there is nothing to choose."))

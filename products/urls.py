@@ -1,6 +1,6 @@
 from django.urls import path
 
-from products.views import dossiers, excel, registry
+from products.views import dossiers, excel, registry, units
 
 app_name = "products"
 
@@ -26,6 +26,9 @@ urlpatterns = [
     path("ho-so/<int:pk>/tu-choi/", dossiers.dossier_reject, name="dossier_reject"),
     path("ho-so/<int:pk>/gia-han/", dossiers.dossier_extend, name="dossier_extend"),
     path("tai-lieu/<int:pk>/", dossiers.document_download, name="document_download"),
+    # the 2025 reorganisation: producers of a split former commune
+    path("xa-bi-chia-tach/", units.units_review, name="units_review"),
+    path("chu-the/<int:pk>/chon-xa/", units.producer_choose_unit, name="producer_choose_unit"),
     # Excel
     path("nhap-excel/mau/", excel.import_template, name="import_template"),
     path("nhap-excel/", excel.import_registry, name="import"),

@@ -67,6 +67,9 @@ products:document_download            document          GET  login 200   200   2
 products:import_template              -                 GET  login 200   200   403   403   403   200   200   200
 products:import                       -                 GET  login 200   200   403   403   403   200   200   200
 products:producer_export              -                 GET  login 200   200   200   403   200   200   200   200
+products:units_review                 -                 GET  login 200   403   403   403   403   403   403   403
+products:producer_choose_unit         producer          GET  login 405   405   405   405   405   405   405   405
+products:producer_choose_unit         producer          POST login 404   403   403   403   403   403   403   404
 products:product_export               -                 GET  login 200   200   200   403   200   200   200   200
 products:dossier_export               -                 GET  login 200   200   200   403   403   200   200   200
 evaluations:round_list                -                 GET  login 200   200   200   200   403   200   403   403

@@ -44,8 +44,13 @@ LATER_MIGRATIONS = {
     ("programme", "0004_regime_2026_fields"),
     ("programme", "0005_regime_2026_rows"),
     ("products", "0007_dossier_regime_and_receipts"),
+    ("ocop", "0012_units_and_former_map"),
+    ("ocop", "0013_former_unit_unique_with_kind"),
+    ("products", "0008_producer_former_unit_and_choice"),
 }
 LATER_MODELS = ["calendarexception"]
+# Later models of other apps (issue 21: the old map of units): new empty tables, their content types and permissions.
+LATER_OTHER_MODELS = [("ocop", "formerunit"), ("ocop", "formerunitcandidate"), ("products", "unitchoice")]
 ISSUE_18_COLUMNS = {
     "products_dossier": {
         "expected_star": None,
@@ -56,7 +61,9 @@ ISSUE_18_COLUMNS = {
         "province_received_at": None,
         "province_receipt_number": "",
     },
-    "ocop_commune": {"code": ""},
+    "ocop_commune": {"code": "", "retired_on": None},
+    "ocop_authority": {"valid_to": None, "successor_id": None},
+    "products_producer": {"former_unit_id": None},
     "evaluations_criteriaset": {"edition": "qd148-2023"},
     "funding_entitlement": {"source": "decision", "higher_decision": "", "higher_decision_date": None},
 }
@@ -182,8 +189,13 @@ def test_the_move_keeps_every_row_and_every_file(scratch, tmp_path):
     expected = sorted((renamed(row) for row in before.pop("django_content_type")), key=repr)
     added = [row for row in content_types if row not in expected]
     later = [row for row in added if row["app_label"] == "programme" and row["model"] in LATER_MODELS]
+    others = [row for row in added if (row["app_label"], row["model"]) in LATER_OTHER_MODELS]
+    assert sorted((row["app_label"], row["model"]) for row in others) == sorted(LATER_OTHER_MODELS)
+    later += others
     added = [row for row in added if row not in later]
-    assert [(row["app_label"], row["model"]) for row in later] == [("programme", m) for m in LATER_MODELS]
+    assert [(row["app_label"], row["model"]) for row in later if row not in others] == [
+        ("programme", m) for m in LATER_MODELS
+    ]
     assert [(row["app_label"], row["model"]) for row in added] == [("programme", "regime")]
     assert [row for row in content_types if row not in added and row not in later] == expected
     regime_type = added[0]["id"]
@@ -214,6 +226,8 @@ def test_the_move_keeps_every_row_and_every_file(scratch, tmp_path):
 
     # Tables of later models start empty.
     assert after.pop("programme_calendarexception", []) == []
+    for app, model in LATER_OTHER_MODELS:
+        assert after.pop(f"{app}_{model}", []) == []
 
     # Everything else: the same tables with the same rows.
     assert sorted(after) == sorted(before)
