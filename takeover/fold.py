@@ -419,7 +419,9 @@ class _Fold:
     def _table_ocop_Commune(self, label):
         """Each former commune through ``map_former``: whole into one new unit (mapped), split (its rows take the
         package's provisional unit and its producers wait on the office's review page), or unknown (held back)."""
-        from ocop.units import map_former
+        from ocop.units import KIND_BY_LABEL, map_former
+
+        kind_words = {kind: word for word, kind in KIND_BY_LABEL.items()}
 
         district = self.source_authority.short_name or self.source_authority.name
         province = self.source_authority.province
@@ -427,8 +429,10 @@ class _Fold:
         self.unknown = {}  # source commune pk -> former name (rows held back)
         self.former_units = {}  # source commune pk -> FormerUnit
         for commune in Commune.objects.using(self.src).filter(authority=self.source_authority).order_by("pk"):
-            former = f"{commune}, {district}"
-            result = map_former(commune.name, district, province, authority=self.into)
+            # "thị trấn Phương Sơn": the kind word tells a township from a commune of the same name.
+            named = f"{kind_words.get(commune.kind, 'xã')} {commune.name}"
+            former = f"{named}, {district}"
+            result = map_former(named, district, province, authority=self.into)
             self.former_units[commune.pk] = result.former_unit
             candidates = [str(c) for c in result.candidates]
             if result.commune is not None and not result.needs_review:
