@@ -42,6 +42,7 @@ import datetime
 import hashlib
 import shutil
 import tempfile
+import time
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -131,6 +132,7 @@ class Report:
     files: int = 0
     file_bytes: int = 0
     seconds: float = 0.0
+    restore_seconds: float = 0.0  # of which restoring the backup into the scratch copy and migrating it
 
     @property
     def rows(self) -> int:
@@ -146,8 +148,10 @@ class Report:
             out += [f"  {label}: {n}" for label, n in sorted(self.mapped.items())]
         out.append("Communes:")
         for former, new, status, candidates in self.communes:
-            target = new or ", ".join(candidates) or "-"
-            out.append(f"  {former} → {target} ({status})")
+            if status == "split":
+                out.append(f"  {former} → split between {', '.join(candidates)} (provisionally {new})")
+            else:
+                out.append(f"  {former} → {new or '-'} ({status})")
         out.append(f"On the office's review page (split former commune): {len(self.review)}")
         out += [f"  {t} #{pk} {label}: {note}" for t, pk, label, note in self.review]
         out.append(f"Held back (former commune unknown): {len(self.held)}")
@@ -201,10 +205,11 @@ def scratch_source(folder):
 
 def fold(folder, *, into: Authority, dry_run: bool = False, by=None) -> Report:
     """Fold the backup ``folder`` of a district deployment into ``into``; see the module's docstring."""
-    started = timezone.now()
+    started = time.perf_counter()
     with scratch_source(folder) as media_root:
+        restored = time.perf_counter() - started
         report = fold_from(SOURCE, media_root, into=into, dry_run=dry_run, by=by, backup=Path(folder).name)
-    report.seconds = (timezone.now() - started).total_seconds()
+    report.seconds, report.restore_seconds = time.perf_counter() - started, restored
     return report
 
 

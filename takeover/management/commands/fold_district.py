@@ -37,4 +37,5 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         for line in report.lines():
             self.stdout.write(line)
+        self.stdout.write(f"restore and migrate: {report.restore_seconds:.1f} s")
         self.stdout.write(f"{report.seconds:.1f} s")
