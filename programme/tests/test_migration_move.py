@@ -47,10 +47,17 @@ LATER_MIGRATIONS = {
     ("ocop", "0012_units_and_former_map"),
     ("ocop", "0013_former_unit_unique_with_kind"),
     ("products", "0008_producer_former_unit_and_choice"),
+    ("takeover", "0001_ledger"),
 }
 LATER_MODELS = ["calendarexception"]
 # Later models of other apps (issue 21: the old map of units): new empty tables, their content types and permissions.
-LATER_OTHER_MODELS = [("ocop", "formerunit"), ("ocop", "formerunitcandidate"), ("products", "unitchoice")]
+LATER_OTHER_MODELS = [
+    ("ocop", "formerunit"),
+    ("ocop", "formerunitcandidate"),
+    ("products", "unitchoice"),
+    ("takeover", "takeover"),  # issue 21: the import ledger of a former district's fold
+    ("takeover", "ledgerentry"),
+]
 ISSUE_18_COLUMNS = {
     "products_dossier": {
         "expected_star": None,
