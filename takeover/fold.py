@@ -59,6 +59,7 @@ from django.utils import timezone
 from ocop import audit
 from ocop.backup import BackupError, restore_backup
 from ocop.models import Authority, Commune
+from ocop.units import record_succession
 from takeover.models import EntryStatus, LedgerEntry, Takeover
 
 SOURCE = "fold_source"
@@ -332,10 +333,11 @@ class _Fold:
                 for f in Authority._meta.concrete_fields
                 if not f.primary_key
             }
-            predecessor = Authority(**values)
-        predecessor.successor = self.into
-        predecessor.valid_to = predecessor.valid_to or PREDECESSOR_VALID_TO
-        predecessor.save()
+            values.update(successor=None, valid_to=None)
+            predecessor = Authority.objects.create(**values)
+        # Audited ("authority.succession_recorded"); nothing changes if it was recorded already.
+        record_succession(predecessor, self.into, predecessor.valid_to or PREDECESSOR_VALID_TO, by=self.by)
+        predecessor.refresh_from_db()
         self.report.created["ocop.Authority"] += int(is_new)
         return Takeover.objects.create(
             source_code=source_authority.code,
