@@ -30,6 +30,7 @@ audit.register_actions(
     {
         "commune.created_from_list": _("Added from the official list of units"),
         "commune.renamed_from_list": _("Renamed from the official list of units"),
+        "commune.adopted_from_list": _("Given its official code from the list of units"),
         "commune.retired_from_list": _("No longer in the official list of units"),
         "commune.restored_to_list": _("Back in the official list of units"),
         "authority.succession_recorded": _("Recorded the authority that took over"),
@@ -86,6 +87,7 @@ def split_kind(full_name: str) -> tuple[str, str]:
 class SyncSummary:
     created: list = field(default_factory=list)
     renamed: list = field(default_factory=list)
+    adopted: list = field(default_factory=list)  # typed without a code, now matched to their listed unit
     retired: list = field(default_factory=list)
     restored: list = field(default_factory=list)
     unchanged: int = 0
@@ -93,7 +95,8 @@ class SyncSummary:
 
     def line(self) -> str:
         return (
-            f"{len(self.created)} created, {len(self.renamed)} renamed, {len(self.retired)} retired, "
+            f"{len(self.created)} created, {len(self.adopted)} adopted, {len(self.renamed)} renamed, "
+            f"{len(self.retired)} retired, "
             f"{len(self.restored)} restored, {self.unchanged} unchanged, {self.linked_former} former units linked"
         )
 
@@ -165,6 +168,9 @@ def sync_units(authority: Authority, province_code: str, *, by=None, units: list
         if restored:
             audit.record(commune, "commune.restored_to_list", by=by, changes=changes)
             summary.restored.append(commune)
+        elif not before["code"]:
+            audit.record(commune, "commune.adopted_from_list", by=by, changes=changes)
+            summary.adopted.append(commune)
         else:
             audit.record(commune, "commune.renamed_from_list", by=by, changes=changes)
             summary.renamed.append(commune)

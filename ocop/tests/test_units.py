@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from ocop import units
 from ocop.enums import AuthorityLevel, UnitKind
@@ -44,7 +45,7 @@ def test_bac_ninh_has_99_units_with_five_digit_codes(bac_ninh):
     # Idempotent: a second run changes nothing and says so.
     out = io.StringIO()
     call_command("sync_units", "--province", "24", "--authority", "BN", stdout=out)
-    assert "0 created, 0 renamed, 0 retired, 0 restored, 99 unchanged" in out.getvalue()
+    assert "0 created, 0 adopted, 0 renamed, 0 retired, 0 restored, 99 unchanged" in out.getvalue()
     assert Commune.objects.filter(authority=bac_ninh).count() == 99
 
 
@@ -79,7 +80,8 @@ def test_a_referenced_unit_no_longer_listed_is_retired_not_deleted(loaded):
 def test_a_typed_commune_without_code_is_adopted_by_its_listed_unit(bac_ninh):
     typed = CommuneFactory(authority=bac_ninh, name="bảo đài", slug="bao-dai", code="")
     old = CommuneFactory(authority=bac_ninh, name="Thanh Lâm", slug="thanh-lam", code="")
-    units.sync_units(bac_ninh, "24")
+    summary = units.sync_units(bac_ninh, "24")
+    assert ([c.pk for c in summary.adopted], len(summary.created)) == ([typed.pk], 98)
     typed.refresh_from_db()
     old.refresh_from_db()
     assert (typed.code, typed.name, typed.slug) == ("07462", "Bảo Đài", "bao-dai")
@@ -187,3 +189,16 @@ def test_names_that_begin_like_a_kind_word_and_units_of_one_name(loaded):
     assert township.former_unit.old_code != commune.former_unit.old_code
     unclear = units.map_former("Chi Lăng", "Chi Lăng", "Lạng Sơn")
     assert unclear.former_unit is None and unclear.needs_review
+
+
+def test_the_communes_page_shows_codes_and_units_no_longer_listed(loaded, make_user, client_for):
+    from ocop.enums import Role
+
+    office = make_user(Role.DISTRICT_OFFICE, username="phong-bn")
+    gone = CommuneFactory(authority=loaded, name="Thanh Lâm", slug="thanh-lam-cu", code="")
+    units.sync_units(loaded, "24")
+    client = client_for(office)
+    page = client.get(reverse("communes"), {"q": "07462"}).content.decode()
+    assert "Bảo Đài" in page and "07462" in page
+    page = client.get(reverse("communes"), {"q": "Thanh Lâm"}).content.decode()
+    assert gone.name in page and "không còn trong danh mục chính thức" in page
