@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ocop.enums import AuthorityLevel, UnitKind
+from ocop.lib.unitnames import fold, unit_key
 
 
 class AuthorityQuerySet(models.QuerySet):
@@ -323,8 +324,6 @@ class FormerUnit(models.Model):
         return f"{self.full_name}, {self.district_name}, {self.province_name}"
 
     def save(self, *args, **kwargs):
-        from ocop.units import fold, unit_key
-
         self.name_key = fold(self.name)  # the bare name ("Phương Sơn"): its kind is a field
         self.district_key = unit_key(self.district_name)
         self.province_key = unit_key(self.province_name)
