@@ -22,6 +22,7 @@ from evaluations.models import Certificate, Recognition
 from funding.enums import EntitlementStatus
 from funding.figures import decorate_totals, lines_with_totals
 from funding.models import BudgetLine, Entitlement
+from ocop.models import FormerUnit
 from products.enums import UNDER_CHECK_STATES, DossierStatus, RegistrationType
 from products.models import Dossier
 from programme.enums import RoundStage
@@ -44,7 +45,19 @@ def certificate_list_url(**params) -> str:
 
 # ---------------------------------------------------------------------------------------------------- years
 def years_of(authority) -> list[ProgrammeYear]:
-    return list(ProgrammeYear.objects.filter(authority=authority).order_by("-year"))
+    """The authority's years and those of its predecessors (a former district folded into the province: its 2024
+    stays its own year, shown here because the province manages it), one per number, the authority's own first:
+    one query."""
+    rows = (
+        ProgrammeYear.objects.filter(Q(authority=authority) | Q(authority__successor=authority))
+        .select_related("authority")
+        .order_by("-year", "-id")
+    )
+    chosen = {}
+    for year in rows:
+        if year.year not in chosen or year.authority_id == authority.pk:
+            chosen[year.year] = year
+    return list(chosen.values())
 
 
 def choose_year(years: list[ProgrammeYear], wanted: int | None, today=None) -> ProgrammeYear | None:
@@ -83,7 +96,7 @@ def recognitions_by_year(authority, years: list[ProgrammeYear]) -> dict[int, Yea
     """Recognitions of each year's decisions by star and registration type: one query for every year."""
     out = {year.pk: YearStars(year) for year in years}
     rows = (
-        Recognition.objects.filter(decision__round__year__authority=authority)
+        Recognition.objects.filter(decision__round__year__in=[year.pk for year in years])
         .values("decision__round__year_id", "star", "dossier__registration_type")
         .annotate(n=Count("id"))
         .order_by()
@@ -136,9 +149,29 @@ FUNNEL_STEPS = (
 )
 
 
-def funnel(year: ProgrammeYear) -> list[dict]:
+def _dossiers(year: ProgrammeYear, former: str = ""):
+    """The year's dossiers; with ``former`` (a former district's name, e.g. "Huyện Lục Nam") only those of producers
+    registered there before the 2025 reorganisation."""
+    dossiers = Dossier.objects.filter(round__year=year)
+    return dossiers.filter(product__producer__former_unit__district_name=former) if former else dossiers
+
+
+def former_districts(authority) -> list[str]:
+    """The former districts the province's producers were registered in (the dashboard's filter): one query, only
+    for a province (a district has none)."""
+    if not authority.is_province:
+        return []
+    return list(
+        FormerUnit.objects.filter(producers__commune__authority=authority)
+        .values_list("district_name", flat=True)
+        .distinct()
+        .order_by("district_name")
+    )
+
+
+def funnel(year: ProgrammeYear, former: str = "") -> list[dict]:
     """Dossiers of the year's rounds at each step: one query."""
-    counts = Dossier.objects.filter(round__year=year).aggregate(
+    counts = _dossiers(year, former).aggregate(
         registered=Count("id", distinct=True),
         submitted=Count("id", filter=Q(submission_count__gt=0), distinct=True),
         accepted=Count("id", filter=Q(status=DossierStatus.ACCEPTED), distinct=True),
@@ -191,10 +224,10 @@ def rounds(year: ProgrammeYear, today=None) -> list[Round]:
 
 
 # ---------------------------------------------------------------------------------------------------- breakdowns
-def by_commune(year: ProgrammeYear) -> list[dict]:
-    """Dossiers and recognitions of the year per commune (only communes with a dossier): one query."""
+def by_commune(year: ProgrammeYear, former: str = "") -> list[dict]:
+    """Dossiers and recognitions of the year per commune of today (only communes with a dossier): one query."""
     rows = (
-        Dossier.objects.filter(round__year=year)
+        _dossiers(year, former)
         .values("commune_id", "commune__name", "commune__kind")
         .annotate(
             dossiers=Count("id", distinct=True),
@@ -214,10 +247,10 @@ def by_commune(year: ProgrammeYear) -> list[dict]:
     ]
 
 
-def by_group(year: ProgrammeYear) -> list[dict]:
+def by_group(year: ProgrammeYear, former: str = "") -> list[dict]:
     """Dossiers and recognitions of the year per product group (criteria set): one query."""
     rows = (
-        Dossier.objects.filter(round__year=year)
+        _dossiers(year, former)
         .values("product__criteria_set_id", "product__criteria_set__code", "product__criteria_set__name")
         .annotate(
             dossiers=Count("id", distinct=True),
@@ -243,7 +276,7 @@ def by_group(year: ProgrammeYear) -> list[dict]:
 def certificates(authority, today=None) -> dict:
     """Live certificates of the authority by how soon they expire: one query."""
     today = today or timezone.localdate()
-    live = Certificate.objects.filter(authority=authority).live()
+    live = Certificate.objects.filter(Q(authority=authority) | Q(authority__successor=authority)).live()
     counts = live.aggregate(
         valid=Count("id", filter=Q(valid_until__gt=today + datetime.timedelta(days=EXPIRING_DAYS))),
         within_30=Count("id", filter=Q(valid_until__gte=today, valid_until__lte=today + datetime.timedelta(days=30))),
@@ -293,13 +326,19 @@ def budget(year: ProgrammeYear) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------------- all of it
-def district_dashboard(authority, wanted_year: int | None = None, *, with_money: bool, today=None) -> dict:
-    """Everything the district dashboard shows, in a fixed number of queries (9 with money, 7 without)."""
+def district_dashboard(
+    authority, wanted_year: int | None = None, *, with_money: bool, today=None, former: str = ""
+) -> dict:
+    """Everything the district dashboard shows, in a fixed number of queries (9 with money, 7 without; a province
+    one more, for the former districts). ``former``: only the producers of that former district (funnel and the
+    breakdowns by commune and product group)."""
     today = today or timezone.localdate()
+    formers = former_districts(authority)
+    former = former if former in formers else ""
     years = years_of(authority)
     year = choose_year(years, wanted_year, today)
     if year is None:
-        return {"years": years, "year": None}
+        return {"years": years, "year": None, "former_districts": formers, "former": former}
     stars = recognitions_by_year(authority, years)
     history = [stars[y.pk] for y in sorted(years, key=lambda y: y.year)]
     return {
@@ -308,10 +347,12 @@ def district_dashboard(authority, wanted_year: int | None = None, *, with_money:
         "targets": targets(year, stars[year.pk]),
         "stars": stars[year.pk],
         "history": history,
-        "funnel": funnel(year),
+        "funnel": funnel(year, former),
         "rounds": rounds(year, today),
-        "by_commune": by_commune(year),
-        "by_group": by_group(year),
+        "by_commune": by_commune(year, former),
+        "by_group": by_group(year, former),
+        "former_districts": formers,
+        "former": former,
         "certificates": certificates(authority, today),
         "budget": budget(year) if with_money else None,
         "today": today,

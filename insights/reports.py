@@ -27,6 +27,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from evaluations.enums import CertificateStatus
 from evaluations.models import Certificate, Recognition
 from evaluations.printouts import decimal_text, place_and_date, star_text
 from insights import queries
@@ -496,6 +497,66 @@ def national_csv(authority, today=None) -> bytes:
     for row in national_rows(authority, today):
         writer.writerow([safe_text(value) if isinstance(value, str) else value for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------------- PTNT_OCOP
+# The table PTNT_OCOP of the agricultural database standard of Decision 5277/QĐ-BNNMT, its columns in the order of
+# the DDL a public implementation publishes (docs/ptnt-ocop-export.md says which values are confirmed and which are
+# our reading).
+PTNT_OCOP_COLUMNS = [
+    "MA_OCOP",
+    "Ma_DonViHanhChinh",
+    "Ma_ThoiGian",
+    "Ma_SanPham",
+    "TenSanPham",
+    "XepHang",
+    "ChuTheSXKD",
+    "DoanhThuNam",
+    "TrangThai",
+]
+PTNT_OCOP_STATUS = {  # TrangThai, VARCHAR(10)
+    CertificateStatus.VALID: "CONHIEULUC",
+    CertificateStatus.EXPIRING: "CONHIEULUC",
+    CertificateStatus.EXPIRED: "HETHAN",
+    CertificateStatus.REVOKED: "THUHOI",
+}
+
+
+def ptnt_ocop_rows(authority, today=None) -> list[list]:
+    """One row per certificate the authority manages (its own and its predecessors', e.g. a former district's),
+    the latest version of each (a superseded one is replaced by its new version), valid, expired or revoked: one
+    query. The unit is the product's commune of today, by its official code (Decision 19/2025/QĐ-TTg)."""
+    today = today or timezone.localdate()
+    issuers = [authority.pk, *authority.predecessors.values_list("pk", flat=True)]
+    certificates = (
+        Certificate.objects.filter(authority_id__in=issuers, superseded_at__isnull=True)
+        .select_related("product__commune")
+        .order_by("pk")
+    )
+    return [
+        [
+            c.pk,
+            c.product.commune.code,
+            c.decision_date.strftime("%Y%m"),
+            "",
+            c.product_name,
+            f"{c.star}*",
+            c.producer_name,
+            "",
+            PTNT_OCOP_STATUS[c.status(today)],
+        ]
+        for c in certificates
+    ]
+
+
+def ptnt_ocop_csv(authority, today=None) -> bytes:
+    """UTF-8 without a byte-order mark (the first column's name must read MA_OCOP), comma-separated, CRLF."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(PTNT_OCOP_COLUMNS)
+    for row in ptnt_ocop_rows(authority, today):
+        writer.writerow([safe_text(value) if isinstance(value, str) else value for value in row])
+    return buffer.getvalue().encode("utf-8")
 
 
 # ---------------------------------------------------------------------------------------------------- workbooks

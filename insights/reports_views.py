@@ -108,3 +108,15 @@ def national_csv(request):
     response["Content-Disposition"] = f'attachment; filename="ocop-{authority.code.lower()}-{stamp}.csv"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_GET
+def ptnt_ocop_csv(request):
+    """The table PTNT_OCOP of Decision 5277/QĐ-BNNMT's agricultural database (docs/ptnt-ocop-export.md)."""
+    authority = _authority(request)
+    response = HttpResponse(reports.ptnt_ocop_csv(authority), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="ptnt-ocop-{authority.code.lower()}-{stamp}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -12,6 +12,7 @@ insights_patterns = (
         path("bao-cao/<int:year>/tong-ket.<str:fmt>", reports_views.year_end, name="year_end"),
         path("bao-cao/dot/<int:pk>/ket-qua.<str:fmt>", reports_views.round_results, name="round_results"),
         path("bao-cao/he-thong-quoc-gia.csv", reports_views.national_csv, name="national_csv"),
+        path("bao-cao/ptnt-ocop.csv", reports_views.ptnt_ocop_csv, name="ptnt_ocop_csv"),
     ],
     "insights",
 )

@@ -70,7 +70,12 @@ def dashboard(request):
     rules.authorize(user, "dashboard.district")
     authority = Authority.objects.current()
     with_money = rules.can(user, "money.view")
-    data = queries.district_dashboard(authority, _year_param(request), with_money=with_money) if authority else {}
+    former = request.GET.get("former", "")[:200]
+    data = (
+        queries.district_dashboard(authority, _year_param(request), with_money=with_money, former=former)
+        if authority
+        else {}
+    )
     return render(
         request,
         "insights/dashboard.html",

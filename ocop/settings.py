@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "products",
     "evaluations",
     "funding",
+    "takeover",
     "insights",
     "django.contrib.admin",
     "django.contrib.auth",

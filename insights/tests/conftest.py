@@ -13,6 +13,7 @@ from products.enums import DossierStatus
 from products.tests.factories import CriteriaSetFactory, DossierFactory, ProducerFactory, ProductFactory, RoundFactory
 from programme.enums import RoundStage
 from programme.models import ProgrammeYear
+from takeover.tests.conftest import bac_ninh, lucnam_backup  # noqa: F401 - the fold's fixtures (after-fold tests)
 
 _sequence = itertools.count(1)
 

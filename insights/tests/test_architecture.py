@@ -1,4 +1,5 @@
-"""Imports point one way: core ``ocop`` ← ``programme`` ← ``products`` ← ``evaluations`` ← ``funding`` ← ``insights``,
+"""Imports point one way: core ``ocop`` ← ``programme`` ← ``products`` ← ``evaluations`` ← ``funding`` ← ``takeover`` ←
+``insights``,
 and no two modules of the project import each other, directly or round a longer circle.
 
 The modules are read with ``ast`` (every ``import`` and ``from … import``, at module level or inside a function), so
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-ORDER = ["ocop", "programme", "products", "evaluations", "funding", "insights"]
+ORDER = ["ocop", "programme", "products", "evaluations", "funding", "takeover", "insights"]
 
 # No exception: the programme layer (years, rounds, criteria sets, regimes) sits below products (issue 19).
 KNOWN_UPWARD: set[tuple[str, str]] = set()

@@ -312,6 +312,7 @@ REPORT_URLS = [
     ("insights:recognised", ["YEAR", "xlsx"]),
     ("insights:year_end", ["YEAR", "xlsx"]),
     ("insights:national_csv", []),
+    ("insights:ptnt_ocop_csv", []),
 ]
 
 

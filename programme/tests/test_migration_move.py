@@ -57,6 +57,7 @@ LATER_MIGRATIONS = {
     ("ocop", "0014_merge_units_and_commune_check"),
     ("products", "0008_producer_former_unit_and_choice"),
     ("products", "0011_merge_units"),
+    ("takeover", "0001_ledger"),
 }
 LATER_MODELS = [
     ("programme", "calendarexception"),
@@ -66,6 +67,8 @@ LATER_MODELS = [
     ("ocop", "formerunit"),
     ("ocop", "formerunitcandidate"),
     ("products", "unitchoice"),
+    ("takeover", "takeover"),  # issue 21: the import ledger of a former district's fold
+    ("takeover", "ledgerentry"),
 ]
 ISSUE_18_COLUMNS = {
     "products_dossier": {
