@@ -7,7 +7,7 @@ class EvaluationsConfig(AppConfig):
     verbose_name = _("Evaluation rounds and results")
 
     def ready(self):
-        from evaluations import domain, rules  # noqa: F401 - registers rules and audit labels
+        from evaluations import domain, ministry, rules  # noqa: F401 - registers rules, hooks and audit labels
         from ocop import delivery, demo
 
         demo.register_step("scoring", "evaluations.demo.seed_scoring", order=30)

@@ -18,3 +18,18 @@ def on_dossier_accepted(fn: Callable) -> Callable:
 def dossier_accepted(dossier, *, by, now) -> None:
     for fn in _accepted_hooks:
         fn(dossier, by=by, now=now)
+
+
+_outcome_hooks: list[Callable] = []
+
+
+def on_dossier_outcome(fn: Callable) -> Callable:
+    """Register ``fn(dossier) -> str``: the evaluation's outcome in words for the dossier's page ('' when none yet).
+    Usable as a decorator."""
+    if fn not in _outcome_hooks:
+        _outcome_hooks.append(fn)
+    return fn
+
+
+def dossier_outcome(dossier) -> str:
+    return next((text for fn in _outcome_hooks if (text := fn(dossier))), "")

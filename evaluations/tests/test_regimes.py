@@ -21,6 +21,8 @@ from ocop.models import Notification, NotificationKind
 from products.enums import DossierStatus
 from products.tests.conftest import _complete
 from products.tests.factories import DossierFactory, ProducerFactory, RoundFactory
+from programme.models import Regime
+from programme.regimes import ensure_regimes
 
 REGIMES = {
     "district": {
@@ -66,6 +68,7 @@ def test_the_whole_journey_under_each_regime(
     django_capture_on_commit_callbacks,
 ):  # fmt: skip
     name, spec = regime
+    ensure_regimes()
     assert authority.max_recognised_star == spec["star"]  # the change of level brought its highest star
     level = spec["level"]
     round_ = RoundFactory(year__authority=authority)
@@ -76,6 +79,11 @@ def test_the_whole_journey_under_each_regime(
         round=round_,
     )
     _complete(dossier)
+    if name == "province":
+        # The 2025 province regime (1489): under 26/2026 a product at 90 goes to the ministry without the province's
+        # recognition (evaluations/tests/test_results_2026.py).
+        dossier.regime = Regime.objects.get(code="qd1489-2025")
+        dossier.save(update_fields=["regime"])
     official, checker = client_for(commune_official), client_for(secretary)
 
     # The commune submits "to the district" or "to the province".

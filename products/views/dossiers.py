@@ -23,7 +23,7 @@ from ocop.view_utils import (
     paginate,
     perform,
 )
-from products import domain
+from products import domain, hooks
 from products.enums import EDITABLE_STATES, UNDER_CHECK_STATES
 from products.filters import DossierFilterForm, filter_dossiers
 from products.forms import DossierCreateForm, ExtensionForm, RejectForm, ReturnForm, UploadsForm, VerificationForm
@@ -118,6 +118,7 @@ def dossier_detail(request, pk):
         "may_check": may_check,
         "may_extend": editable and rules.can(user, "dossier.grant_extension", dossier),
         "deadline_passed": dossier.deadline_passed(),
+        "outcome": hooks.dossier_outcome(dossier),
         "return_form": ReturnForm(dossier=dossier) if may_check else None,
         "reject_form": RejectForm() if may_check else None,
         "extension_form": ExtensionForm(),

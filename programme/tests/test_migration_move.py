@@ -44,8 +44,11 @@ LATER_MIGRATIONS = {
     ("programme", "0004_regime_2026_fields"),
     ("programme", "0005_regime_2026_rows"),
     ("products", "0007_dossier_regime_and_receipts"),
+    ("programme", "0006_round_proposal_cutoff_and_end"),
+    ("evaluations", "0007_ministry_path_and_product_numbers"),
 }
 LATER_MODELS = ["calendarexception"]
+LATER_EVALUATIONS_MODELS = ["ministryreferral", "productnumber"]  # issue 20: the ministry path, product numbers
 ISSUE_18_COLUMNS = {
     "products_dossier": {
         "expected_star": None,
@@ -59,6 +62,8 @@ ISSUE_18_COLUMNS = {
     "ocop_commune": {"code": ""},
     "evaluations_criteriaset": {"edition": "qd148-2023"},
     "funding_entitlement": {"source": "decision", "higher_decision": "", "higher_decision_date": None},
+    "evaluations_round": {"proposal_cutoff": None, "closes_by": None},
+    "evaluations_recognitiondecision": {"on_central_evaluation": False},
 }
 
 pytestmark = [
@@ -181,9 +186,10 @@ def test_the_move_keeps_every_row_and_every_file(scratch, tmp_path):
     content_types = after.pop("django_content_type")
     expected = sorted((renamed(row) for row in before.pop("django_content_type")), key=repr)
     added = [row for row in content_types if row not in expected]
-    later = [row for row in added if row["app_label"] == "programme" and row["model"] in LATER_MODELS]
+    later_keys = [("programme", m) for m in LATER_MODELS] + [("evaluations", m) for m in LATER_EVALUATIONS_MODELS]
+    later = [row for row in added if (row["app_label"], row["model"]) in later_keys]
     added = [row for row in added if row not in later]
-    assert [(row["app_label"], row["model"]) for row in later] == [("programme", m) for m in LATER_MODELS]
+    assert sorted((row["app_label"], row["model"]) for row in later) == sorted(later_keys)
     assert [(row["app_label"], row["model"]) for row in added] == [("programme", "regime")]
     assert [row for row in content_types if row not in added and row not in later] == expected
     regime_type = added[0]["id"]
@@ -214,6 +220,8 @@ def test_the_move_keeps_every_row_and_every_file(scratch, tmp_path):
 
     # Tables of later models start empty.
     assert after.pop("programme_calendarexception", []) == []
+    for model in LATER_EVALUATIONS_MODELS:
+        assert after.pop(f"evaluations_{model}", []) == []
 
     # Everything else: the same tables with the same rows.
     assert sorted(after) == sorted(before)
