@@ -11,5 +11,6 @@ class EvaluationsConfig(AppConfig):
         from ocop import delivery, demo
 
         demo.register_step("scoring", "evaluations.demo.seed_scoring", order=30)
+        demo.register_step("results_2026", "evaluations.demo_2026.seed_2026", order=97)
         demo.register_step("notifications", "evaluations.demo.seed_reminders", order=90)
         delivery.register_deadline_scanner("evaluations.reminders.scan")

@@ -180,6 +180,9 @@ class RoundForm(forms.Form):
         if not windowed:
             del self.fields["proposal_cutoff"]
             del self.fields["closes_by"]
+        else:  # the window's dates next to the deadlines they frame
+            order = ["proposal_cutoff", "commune_deadline", "district_deadline", "closes_by"]
+            self.order_fields(order + [name for name in self.fields if name not in order])
         if editing or year is None:
             del self.fields["copy_council_from"]
         else:
