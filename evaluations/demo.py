@@ -111,7 +111,8 @@ def _check_criteria_sets(round_: Round, users: dict, now=None) -> None:
     dossiers = Dossier.objects.filter(round=round_, status=DossierStatus.ACCEPTED).select_related(
         "product__criteria_set"
     )
-    for criteria_set in {d.product.criteria_set for d in dossiers}:
+    # the set each dossier is scored on: its regime's edition (26/2026 sets for a dossier filed under it)
+    for criteria_set in {domain.scoring_set(d) for d in dossiers.select_related("round__year__authority", "regime")}:
         if not criteria_set.usable:
             domain.confirm_criteria_set(criteria_set, by=users[SECRETARIAT], now=now)
 
@@ -128,7 +129,29 @@ def _sheet(round_: Round, product: str, username: str) -> ScoreSheet:
     )
 
 
+def _fit(sheet: ScoreSheet, choices: dict) -> dict:
+    """The demo's profiles are written on the 148 sheets. A dossier filed under Decision 26/2026 is scored on the
+    2026 sheet of its set (other codes): there each criterion takes the option nearest the profile's overall level
+    (its share of the 148 sheet's points), so the story keeps its rough score."""
+    criteria = [c for _p, _s, c in sheet.criteria_set.criteria()]
+    if all(code in {c["code"] for c in criteria} for code in choices):
+        return choices
+    product_set = sheet.dossier.product.criteria_set
+    maxima = {c["code"]: c["max_points"] for _p, _s, c in product_set.criteria()}
+    level = sum(choices.values()) / max(1, sum(maxima.get(code, 0) for code in choices))
+    fitted = {}
+    for part in sheet.criteria_set.sheet:
+        for section in part["sections"]:
+            scored = section["criteria"][:1] if section.get("choose_one") else section["criteria"]
+            for criterion in scored:
+                top = max(criterion["max_points"], 1)
+                option = min(criterion["options"], key=lambda o: (abs(o["points"] / top - level), o["points"]))
+                fitted[criterion["code"]] = option["points"]
+    return fitted
+
+
 def _submit(sheet: ScoreSheet, choices: dict, comment: str, at, users: dict) -> None:
+    choices = _fit(sheet, choices)
     domain.submit_sheet(sheet, choices=choices, comment=comment, by=users[sheet.member.user.username], now=at)
 
 
@@ -239,7 +262,8 @@ def seed_current_round(authority: Authority, users: dict) -> Round:
     sheet = _sheet(round_, product, "hoidong1")
     if sheet.status == SheetStatus.DRAFT and not sheet.choices and not sheet.comment:
         part_codes = {c["code"] for p, _s, c in sheet.criteria_set.criteria() if p["code"] == part}
-        choices = {code: points for code, points in _profile(CURRENT_SHEETS[product][0]).items() if code in part_codes}
+        profile = _fit(sheet, _profile(CURRENT_SHEETS[product][0]))
+        choices = {code: points for code, points in profile.items() if code in part_codes}
         domain.save_sheet(sheet, choices=choices, by=users["hoidong1"])
     return round_
 

@@ -63,6 +63,10 @@ SENT = datetime.date(YEAR, 6, 27)
 MINISTRY_ANSWER = datetime.date(YEAR, 9, 28)
 CENTRAL_DECISION = datetime.date(YEAR, 10, 6)
 ISSUED = datetime.date(YEAR, 6, 30)
+OVERRIDE_REASON = (
+    "Dữ liệu minh họa: đợt đánh giá theo lịch của Quyết định 26/2026/QĐ-TTg (xã đề nghị trước 30/04, kết thúc trước "
+    "30/06), chấm trên bộ tiêu chí năm 2026."
+)
 
 
 def _at(day: datetime.date, hour=9, minute=0) -> datetime.datetime:
@@ -216,8 +220,12 @@ def _dossier(story: Story, round_: Round, communes: list[Commune], qd26) -> Doss
         dossier = product_domain.create_dossier(
             product=product, round=round_, registration_type=RegistrationType.NEW, by=official, now=opened
         )
-    if dossier.regime_id is None and qd26 is not None:
-        Dossier.objects.filter(pk=dossier.pk).update(regime=qd26)  # filed under 26/2026 (the regime's own step)
+    if qd26 is not None and dossier.regime_id != qd26.pk:
+        # Proposed by 30/04 (the window of 26/2026) but before 22/05: the office chose 26/2026 for the demo, with
+        # its reason (decision 2b; audited) — so that round 1 shows results on the 2026 sheets.
+        product_domain.override_regime(
+            dossier, qd26, reason=OVERRIDE_REASON, by=get_user_model().objects.get(username=OFFICE), now=opened
+        )
         dossier.refresh_from_db()
     if dossier.status == DossierStatus.DRAFT:
         present = set(dossier.documents.values_list("item", flat=True))
@@ -248,7 +256,7 @@ def _dossier(story: Story, round_: Round, communes: list[Commune], qd26) -> Doss
 
 def _score(round_: Round, stories: dict, users: dict) -> None:
     if round_.stage == RoundStage.OPEN:
-        for criteria_set in {d.product.criteria_set for d in stories.values()}:
+        for criteria_set in {domain.scoring_set(d) for d in stories.values()}:
             if not criteria_set.usable:
                 domain.confirm_criteria_set(criteria_set, by=users[SECRETARIAT], now=_at(ACCEPTED, 10))
         domain.start_scoring(round_, by=users[SECRETARIAT], now=_at(ACCEPTED, 11))
@@ -256,9 +264,9 @@ def _score(round_: Round, stories: dict, users: dict) -> None:
     if round_.stage != RoundStage.SCORING:
         return
     for story, dossier in stories.items():
-        choices = choices_for(dossier.product.criteria_set, story)
-        for sheet in dossier.sheets.select_related("member__user").filter(status=SheetStatus.DRAFT):
+        for sheet in dossier.sheets.select_related("member__user", "criteria_set").filter(status=SheetStatus.DRAFT):
             if sheet.member.role in SCORING_ROLES:
+                choices = choices_for(sheet.criteria_set, story)
                 domain.submit_sheet(
                     sheet, choices=choices, comment="Đánh giá theo hồ sơ và mẫu sản phẩm.", by=sheet.member.user,
                     now=_at(SCORED, 10),

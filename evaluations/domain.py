@@ -25,7 +25,9 @@ from ocop import audit, rules
 from ocop.lib.collation import vi_order
 from ocop.models import Authority
 from products import hooks as product_hooks
+from products.domain import assign_regime
 from products.enums import DossierStatus
+from products.regime import criteria_set_for_scoring
 from programme.enums import RoundStage
 from programme.models import CriteriaSet, Round
 
@@ -163,11 +165,23 @@ def _conflicted(member, dossier) -> bool:
     return member.conflicts.filter(producer_id=dossier.product.producer_id).exists()
 
 
+def scoring_set(dossier) -> CriteriaSet:
+    """The set a dossier is scored on: its regime's edition and its product's set code (``products.regime``).
+    Cached on the dossier object for the call that builds its sheets."""
+    cached = getattr(dossier, "_scoring_set", None)
+    if cached is None:
+        cached = dossier._scoring_set = criteria_set_for_scoring(dossier)
+    return cached
+
+
 def _ensure_sheet(dossier, member):
     if _conflicted(member, dossier):
         return None
+    existing = ScoreSheet.objects.filter(dossier=dossier, member=member).first()
+    if existing is not None:
+        return existing  # a sheet keeps the set (and version) it was created with
     sheet, _created = ScoreSheet.objects.get_or_create(
-        dossier=dossier, member=member, defaults={"criteria_set": dossier.product.criteria_set}
+        dossier=dossier, member=member, defaults={"criteria_set": scoring_set(dossier)}
     )
     return sheet
 
@@ -207,6 +221,8 @@ def start_scoring(round_, *, by, now=None) -> bool:
     dossiers = list(_accepted_dossiers(round_))
     if not dossiers:
         raise ValidationError(_("No dossier of this round has been accepted for evaluation."))
+    for dossier in dossiers:  # the regime decides the sheets' edition; refresh it (the old rules may have lapsed)
+        dossier.regime = assign_regime(dossier, by=by, now=now)
     _require_usable(dossiers)
     for dossier in dossiers:
         for member in members:
@@ -270,14 +286,36 @@ def _dossier_accepted(dossier, *, by, now):
     refresh_result(dossier)
 
 
+@product_hooks.on_finished_lookup
+def _finished_by_decision(dossier):
+    """Decision 2b: a dossier finished when its round's recognition decision was taken (recognised or not)."""
+    if dossier.status != DossierStatus.ACCEPTED:
+        return None
+    decisions = RecognitionDecision.objects.filter(round_id=dossier.round_id, on_central_evaluation=False)
+    return decisions.values_list("date", flat=True).first()
+
+
+class CriteriaNotChecked(ValidationError):
+    """Scoring refused: a set the dossiers would be scored on is unverified and not checked by staff (decision
+    12). ``sets`` lets a page link to each set's check page."""
+
+    def __init__(self, sets):
+        self.sets = sets
+        super().__init__(
+            _("These criteria sets must be checked against the official text first: %(sets)s"),
+            params={"sets": "; ".join(f"{s} ({s.edition_label}, v{s.version})" for s in sets)},
+        )
+
+
 def _require_usable(dossiers):
     """Decision 12: no path leads to scoring on a criteria set that is unverified and not checked by staff."""
-    unusable = sorted({str(d.product.criteria_set) for d in dossiers if not d.product.criteria_set.usable})
+    unusable = {}
+    for dossier in dossiers:
+        criteria_set = scoring_set(dossier)
+        if not criteria_set.usable:
+            unusable[criteria_set.pk] = criteria_set
     if unusable:
-        raise ValidationError(
-            _("These criteria sets must be checked against the official text first: %(sets)s"),
-            params={"sets": "; ".join(unusable)},
-        )
+        raise CriteriaNotChecked(sorted(unusable.values(), key=lambda s: (s.edition, s.code, s.version)))
 
 
 # ---------------------------------------------------------------------------- sheets
@@ -336,8 +374,13 @@ def save_sheet(sheet, *, choices: dict, comment: str = "", by) -> bool:
 
 
 @transaction.atomic
-def submit_sheet(sheet, *, choices: dict | None = None, comment: str | None = None, by, now=None) -> bool:
-    """Lock the member's sheet. Every criterion needs a choice; the district deadline applies unless reopened."""
+def submit_sheet(
+    sheet, *, choices: dict | None = None, comment: str | None = None, attested: bool = True, by, now=None
+) -> bool:
+    """Lock the member's sheet. Every criterion needs a choice; the district deadline applies unless reopened.
+
+    Submitting signs the sheet: the member attests it is their own evaluation (``attested``; the online form asks
+    for the tick and passes it, and a submission without it is refused). Who and when are stored and printed."""
     _require(by, "sheet.edit", sheet)
     sheet = _lock_sheet(sheet)
     if sheet.status == SheetStatus.SUBMITTED:
@@ -360,12 +403,27 @@ def submit_sheet(sheet, *, choices: dict | None = None, comment: str | None = No
             _("Choose an option for every criterion. Missing: %(codes)s"),
             params={"codes": ", ".join(c["code"] for c in missing)},
         )
+    if not attested:
+        raise ValidationError(
+            _("Tick the box confirming that this is your own evaluation: submitting signs the sheet.")
+        )
     sheet.total = scoring.sheet_total(sheet.criteria_set.sheet, sheet.choices)
     sheet.status = SheetStatus.SUBMITTED
     sheet.submitted_at = now
     sheet.late_submission_allowed = False
+    sheet.attested_at, sheet.attested_by = now, by
     sheet.save(
-        update_fields=["choices", "comment", "total", "status", "submitted_at", "late_submission_allowed", "updated_at"]
+        update_fields=[
+            "choices",
+            "comment",
+            "total",
+            "status",
+            "submitted_at",
+            "late_submission_allowed",
+            "attested_at",
+            "attested_by",
+            "updated_at",
+        ]
     )
     audit.record(sheet, "sheet.submitted", by=by, changes={"total": [None, sheet.total]}, at=now)
     refresh_result(sheet.dossier)
@@ -399,7 +457,18 @@ def reopen_sheet(sheet, *, by, reason: str, now=None) -> bool:
     sheet.reopen_count += 1
     sheet.late_submission_allowed = True
     sheet.total = None
-    sheet.save(update_fields=["status", "reopen_count", "late_submission_allowed", "total", "updated_at"])
+    sheet.attested_at = sheet.attested_by = None  # the re-scored sheet is signed again when submitted
+    sheet.save(
+        update_fields=[
+            "status",
+            "reopen_count",
+            "late_submission_allowed",
+            "total",
+            "attested_at",
+            "attested_by",
+            "updated_at",
+        ]
+    )
     audit.record(sheet, "sheet.reopened", by=by, changes={"status": [old_status, "draft"]}, note=reason, at=now)
     refresh_result(sheet.dossier)
     return True

@@ -23,6 +23,7 @@ from evaluations.models import (
 )
 from ocop import audit, rules
 from ocop.lib.search import folded
+from products.regime import criteria_set_for_scoring
 
 
 def _require(user, action, obj=None):
@@ -57,7 +58,7 @@ def _printed_facts(recognition: Recognition) -> dict:
     decision = recognition.decision
     product = recognition.dossier.product
     authority = decision.round.year.authority
-    criteria_set = product.criteria_set
+    criteria_set = criteria_set_for_scoring(recognition.dossier)  # the sheet it was scored on (its regime's edition)
     with translation.override(settings.LANGUAGE_CODE):
         address = full_address(product.producer)
     return {
@@ -87,6 +88,7 @@ def _load_recognition(recognition) -> Recognition:
         "decision__round__year__authority",
         "dossier__product__producer__commune__authority",
         "dossier__product__criteria_set",
+        "dossier__regime",
     ).get(pk=recognition.pk)
 
 

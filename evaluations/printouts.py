@@ -96,6 +96,7 @@ def load_sheet(pk) -> ScoreSheet:
 def sheet_parts(sheet: ScoreSheet) -> list[dict]:
     """The criteria sheet with the member's choices: parts → sections → criteria → options, with subtotals."""
     choices = sheet.choices or {}
+    disqualifiers, _header = sheet.criteria_set.disqualifiers_by_code()
     parts = []
     for part in sheet.criteria_set.sheet:
         subtotal = 0
@@ -111,6 +112,7 @@ def sheet_parts(sheet: ScoreSheet) -> list[dict]:
                         "text": option["text"],
                         "points": option["points"],
                         "min_for_star": option.get("min_for_star"),
+                        "inferred": bool(option.get("inferred")),
                         "chosen": chosen is not None and option["points"] == chosen,
                     }
                     for option in criterion["options"]
@@ -123,6 +125,8 @@ def sheet_parts(sheet: ScoreSheet) -> list[dict]:
                         "max_points": criterion["max_points"],
                         "chosen": chosen,
                         "options": options,
+                        "subsection_heading": criterion.get("subsection_heading"),
+                        "disqualifiers": disqualifiers.get(criterion["code"], []),
                     }
                 )
             # A section that is one criterion of the same code (e.g. "7 Tính độc đáo") is printed once.
@@ -185,6 +189,11 @@ def sheet_context(sheet: ScoreSheet) -> dict:
         "watermark": pgettext("watermark", "DRAFT") if draft else "",
         "submitted_at": date_text(sheet.submitted_at) if not draft else "",
         "place_date": place_and_date(authority, day),
+        "header_disqualifiers": sheet.criteria_set.disqualifiers_by_code()[1],
+        "signed_on": date_format(timezone.localtime(sheet.attested_at), "SHORT_DATE_FORMAT")
+        if sheet.attested_at and not draft
+        else "",
+        "attested_at": date_text(sheet.attested_at) if sheet.attested_at and not draft else "",
     }
 
 
@@ -217,7 +226,7 @@ def sheet_xlsx(sheet: ScoreSheet) -> bytes:
             (_("Council member"), f"{context['member_name']} ({context['member_role']})"),
             (_("Status"), sheet.get_status_display()),
             (_("Submitted"), sheet.submitted_at),
-            (_("Comment"), sheet.comment),
+            (_("Evaluator's opinion"), sheet.comment),
         ],
     )
     headers = [_("Part"), _("Section"), _("Code"), _("Criterion"), _("Chosen option"), _("Points"), _("Maximum")]

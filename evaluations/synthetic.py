@@ -26,8 +26,9 @@ from evaluations.models import (
 )
 from ocop.synthetic import BATCH, Context
 from programme.catalogue import sync_catalogue
+from programme.criteria import product_groups
 from programme.enums import RoundStage
-from programme.models import CriteriaSet, ProgrammeYear, Round
+from programme.models import ProgrammeYear, Round
 
 SCORERS = ["chutich", *[f"hoidong{i}" for i in range(1, 7)]]
 
@@ -87,7 +88,7 @@ def round_plan(today: datetime.date) -> list[dict]:
 
 def generate_programme(ctx: Context) -> None:
     sync_catalogue()
-    ctx.extra["criteria_sets"] = list(CriteriaSet.objects.order_by("code", "-version").distinct("code"))
+    ctx.extra["criteria_sets"] = list(product_groups().distinct("code"))
     years = {}
     rounds = []
     for entry in round_plan(ctx.today):

@@ -10,6 +10,7 @@ from evaluations.models import Certificate, ScoreSheet
 from funding.models import BudgetLine, Entitlement
 from insights.queries import choose_year, dossier_list_url
 from ocop.lib.collation import vi_order
+from products import commune_checks
 from products.enums import EDITABLE_STATES, DossierStatus
 from products.models import Document, Dossier, ItemComment
 from programme.enums import RoundStage
@@ -54,7 +55,7 @@ def dossiers_to_finish(user, today=None) -> list[Dossier]:
     dossiers = list(
         Dossier.objects.visible_to(user)
         .filter(status__in=EDITABLE_STATES)
-        .select_related("product__producer", "round__year")
+        .select_related("product__producer", "round__year", "regime")
         .prefetch_related(
             Prefetch("documents", queryset=Document.objects.only("id", "dossier_id", "item")),
             Prefetch("comments", queryset=ItemComment.objects.order_by("created_at", "id")),
@@ -70,7 +71,13 @@ def dossiers_to_finish(user, today=None) -> list[Dossier]:
         # The comments of the last return (the ones the official must answer now).
         last = dossier.submission_count
         dossier.open_comments = [c for c in dossier.comments.all() if c.submission_number == last]
-    dossiers.sort(key=lambda d: (d.due, d.pk))
+    commune_checks.attach(dossiers, today)  # Decision 26/2026: the commune's 15 working days, if received
+    for dossier in dossiers:
+        dossier.first_due = dossier.due
+        if dossier.check is not None and dossier.check.pending:
+            dossier.first_due = min(dossier.due, dossier.check.due)
+            dossier.overdue = dossier.overdue or dossier.check.late > 0
+    dossiers.sort(key=lambda d: (d.first_due, d.pk))
     return dossiers
 
 

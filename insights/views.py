@@ -8,6 +8,8 @@ from insights import homes, queries
 from ocop import rules
 from ocop.enums import Role
 from ocop.models import Authority, Commune
+from products import commune_checks
+from products.models import Dossier
 
 
 def _year_param(request) -> int | None:
@@ -45,6 +47,9 @@ def home(request):
         "may_reports": rules.can(user, "report.view"),
         "commune_count": Commune.objects.count() if rules.can(user, "commune.list") else None,
         "dossier_counts": homes.dossier_counts(user) if rules.can(user, "dossier.list") else None,
+        "late_checks": commune_checks.late_count(Dossier.objects.visible_to(user))
+        if rules.can(user, "dossier.late_checks")
+        else None,
         "progress": homes.plan_progress(year) if year is not None else None,
         "budget_total": homes.budget_total(year) if year is not None and rules.can(user, "money.view") else None,
         "to_finish": homes.dossiers_to_finish(user) if is_commune and commune else None,

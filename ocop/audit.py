@@ -204,6 +204,7 @@ EXTRA_FIELD_LABELS = {
     "failed_logins": _("failed logins"),
     "inspection_result": _("inspection result"),
     "superseded_by": _("replaced by"),
+    "regime": _("legal regime"),
 }
 
 # A note of the form "SHA-256 <hex>" is a file's fingerprint: pages show it only on request.

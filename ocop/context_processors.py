@@ -20,6 +20,7 @@ MORE_ITEMS = [
     (_("Working-day calendar"), "evaluations:workday_calendar", "calendar.manage"),
     (_("Producers"), "products:producer_list", "producer.list"),
     (_("Communes"), "communes", "commune.list"),
+    (_("Split communes"), "products:units_review", "units.review"),
     (_("Criteria sets"), "evaluations:criteria_list", "criteria.confirm"),
     (_("Reports"), "insights:reports", "report.view"),
     (_("Programme settings"), "authority_settings", "authority.view_settings"),

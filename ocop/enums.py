@@ -24,6 +24,7 @@ class UnitKind(models.TextChoices):
     COMMUNE = "xa", _("commune")
     TOWNSHIP = "thi_tran", _("township")
     WARD = "phuong", _("ward")
+    SPECIAL_ZONE = "dac_khu", _("special zone")
 
 
 class AuthorityLevel(models.TextChoices):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ocop.enums import AuthorityLevel, UnitKind
+from ocop.lib.unitnames import fold, unit_key
 
 
 class AuthorityQuerySet(models.QuerySet):
@@ -79,6 +80,21 @@ class Authority(models.Model):
         help_text=_("How a recognised product is coded."),
     )
 
+    # The 2025 reorganisation: a district or province that no longer exists keeps its row (its certificates name it
+    # as their issuer) with the last day it acted and the authority that took over its records.
+    valid_to = models.DateField(
+        _("acted until"), null=True, blank=True, help_text=_("The last day this authority acted, e.g. 30/06/2025.")
+    )
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("taken over by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        help_text=_("The authority that manages this authority's records now."),
+    )
+
     objects = AuthorityQuerySet.as_manager()
 
     class Meta:
@@ -87,6 +103,15 @@ class Authority(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def current_manager(self) -> "Authority":
+        """The authority that manages this one's records today: the end of the successor chain (itself if none)."""
+        authority, seen = self, {self.pk}
+        while authority.successor_id and authority.successor_id not in seen:
+            seen.add(authority.successor_id)
+            authority = authority.successor
+        return authority
 
     # ----------------------------------------------------------------- the regime (decisions.md 1-2a)
     @property
@@ -221,6 +246,8 @@ class Commune(models.Model):
         db_index=True,
         help_text=_("Decision 19/2025/QĐ-TTg, 5 digits; used in product codes and receipt numbers."),
     )
+    # A unit no longer in the official list keeps its row (producers, dossiers and certificates refer to it).
+    retired_on = models.DateField(_("no longer in the official list since"), null=True, blank=True)
 
     objects = CommuneQuerySet.as_manager()
 
@@ -241,6 +268,88 @@ class Commune(models.Model):
     def commune(self):
         """A commune belongs to itself: lets permission rules treat it like any commune-scoped object."""
         return self
+
+
+class FormerUnit(models.Model):
+    """A commune-level unit of the map before 1/7/2025 (with its district and province), kept as history.
+
+    Filled from ``vietnamadminunits`` (``ocop.units``). ``successor`` is the unit of today it went into; a unit
+    split between several (``is_split``) has no successor but ``candidates`` (the package's default first), and
+    the office chooses per producer. Matched by (name, district, province), accent- and case-insensitively,
+    through the ``*_key`` columns (``ocop.units.unit_key``).
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices, default=UnitKind.COMMUNE)
+    district_name = models.CharField(_("district"), max_length=100, help_text=_("e.g. Huyện Lục Nam"))
+    province_name = models.CharField(_("province"), max_length=100, help_text=_("e.g. Tỉnh Bắc Giang"))
+    old_code = models.CharField(_("code before 2025"), max_length=5, blank=True)
+    name_key = models.CharField(max_length=100, editable=False)
+    district_key = models.CharField(max_length=100, editable=False)
+    province_key = models.CharField(max_length=100, editable=False)
+    successor = models.ForeignKey(
+        Commune,
+        verbose_name=_("now part of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="former_units",
+    )
+    is_split = models.BooleanField(_("split between several units"), default=False)
+    candidates = models.ManyToManyField(
+        Commune, through="FormerUnitCandidate", related_name="former_parts", verbose_name=_("possible successors")
+    )
+    new_code = models.CharField(
+        _("code of the unit it went into"),
+        max_length=5,
+        blank=True,
+        help_text=_("From the package; the successor is linked when that unit is loaded."),
+    )
+    # For a split unit, the package's list: [{"code": "07462", "default": true}, …] (linked when loaded).
+    candidate_codes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("former unit")
+        verbose_name_plural = _("former units")
+        ordering = ["province_key", "district_key", "name_key"]
+        constraints = [
+            # A commune and a township of one name could sit in one district; a district and a town of one name
+            # in one province (the key drops "huyện"/"thị xã", the name keeps it).
+            models.UniqueConstraint(
+                fields=["name_key", "kind", "district_name", "province_key"], name="former_unit_unique_per_district"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name}, {self.district_name}, {self.province_name}"
+
+    def save(self, *args, **kwargs):
+        self.name_key = fold(self.name)  # the bare name ("Phương Sơn"): its kind is a field
+        self.district_key = unit_key(self.district_name)
+        self.province_key = unit_key(self.province_name)
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self) -> str:
+        """ "Xã Thanh Lâm" (the kind's label in Vietnamese capitalised, as an address writes it)."""
+        label = str(_UNIT_KIND_LABELS.get(self.kind, self.kind))
+        return f"{label[:1].upper()}{label[1:]} {self.name}"
+
+
+class FormerUnitCandidate(models.Model):
+    """One of the units of today that took part of a split former unit (``is_default``: the package's guess)."""
+
+    former_unit = models.ForeignKey(FormerUnit, on_delete=models.CASCADE, related_name="candidate_links")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
+    is_default = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["former_unit", "commune"], name="former_unit_candidate_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.former_unit} → {self.commune}"
 
 
 class Profile(models.Model):
@@ -360,6 +469,7 @@ class NotificationKind(models.TextChoices):
     CERTIFICATE_EXPIRY = "certificate-expiry", _("Certificate expiry")
     CEREMONY = "ceremony", _("Ceremony")
     DOSSIER_RETURNED = "dossier-returned", _("Dossier returned for supplement")
+    COMMUNE_CHECK = "commune-check", _("Commune check due (Decision 26/2026)")
 
 
 class NotificationChannel(models.TextChoices):

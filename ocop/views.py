@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -50,11 +50,11 @@ def commune_list(request):
                 distinct=True,
             )
         )
-        .order_by("kind", vi_order("name"))
+        .order_by(F("retired_on").asc(nulls_first=True), "kind", vi_order("name"))  # units still listed first
     )
     query = request.GET.get("q", "").strip()
     if query:
-        communes = communes.filter(name__icontains=query)
+        communes = communes.filter(Q(name__icontains=query) | Q(code=query))
     return render(
         request,
         "ocop/commune_list.html",

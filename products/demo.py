@@ -87,7 +87,7 @@ def _product(producer: Producer, seed: ProductSeed) -> tuple[Product, bool]:
         producer=producer,
         by=_official(producer.commune),
         name=seed.name,
-        criteria_set=CriteriaSet.objects.get(code=seed.criteria_set, version=1),
+        criteria_set=CriteriaSet.objects.get(edition="qd148-2023", code=seed.criteria_set, version=1),
         description=seed.description,
     )
     return product, True
@@ -233,3 +233,20 @@ def seed_products(authority: Authority) -> dict:
         "comments": ItemComment.objects.filter(dossier__commune__authority=authority).count(),
         "created": created,
     }
+
+
+# ---------------------------------------------------------------------------------------------------- receipts
+def seed_commune_receipts(authority: Authority) -> dict:
+    """Under Decision 26/2026 (``--regime province`` in a year it is in force): the commune records the receipt of
+    the open round's drafts when it opened them, so the demo shows the commune's clock running (idempotent: a
+    dossier received stays as it was). Under the old regimes nothing is received."""
+    received = 0
+    drafts = Dossier.objects.filter(commune__authority=authority, status=DossierStatus.DRAFT).select_related(
+        "commune", "regime", "round__year__authority"
+    )
+    for dossier in drafts.order_by("pk"):
+        moment = dossier.created_at
+        if dossier.round.stage != "open" or not domain.receipt_applies(dossier, now=moment):
+            continue
+        received += domain.receive_dossier(dossier, by=_official(dossier.commune), now=moment)
+    return {"received": received}

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from ocop import audit, rules
 from ocop.lib.text import unaccent
 from ocop.security import clean_file_name
-from products import checklist, hooks, notifications
+from products import checklist, hooks, notifications, receipts
 from products.enums import (
     EDITABLE_STATES,
     UNDER_CHECK_STATES,
@@ -22,7 +22,8 @@ from products.enums import (
     ProducerKind,
     RegistrationType,
 )
-from products.models import Document, Dossier, ItemComment, Producer, Product
+from products.models import Document, Dossier, ItemComment, Producer, Product, ReceiptCounter
+from products.regime import choice as regime_choice
 from products.uploads import check_upload, stored_name
 
 audit.register_actions(
@@ -40,6 +41,10 @@ audit.register_actions(
         "dossier.accepted": gettext_lazy("Accepted for evaluation"),
         "dossier.rejected": gettext_lazy("Rejected"),
         "dossier.extension_granted": gettext_lazy("Granted a deadline extension"),
+        "dossier.regime_assigned": gettext_lazy("Legal regime set from the filing date"),
+        "dossier.regime_overridden": gettext_lazy("Legal regime chosen by the office"),
+        "dossier.received": gettext_lazy("Received the dossier at the commune"),
+        "dossier.province_received": gettext_lazy("Received the commune's proposal at the province"),
     }
 )
 
@@ -268,12 +273,15 @@ def submit_dossier(dossier, *, by, now=None) -> bool:
     if problems:
         raise ValidationError(problems)
     old = dossier.status
+    if old == DossierStatus.DRAFT:
+        _receipts_on_proposal(dossier, by=by, now=now)
     dossier.status = DossierStatus.SUBMITTED if old == DossierStatus.DRAFT else DossierStatus.RESUBMITTED
     dossier.submitted_at = now
     dossier.submission_count += 1
     dossier.save(update_fields=["status", "submitted_at", "submission_count", "updated_at"])
     action = "dossier.submitted" if dossier.status == DossierStatus.SUBMITTED else "dossier.resubmitted"
     audit.record(dossier, action, by=by, changes={"status": [old, dossier.status]}, at=now)
+    assign_regime(dossier, by=by, now=now)
     return True
 
 
@@ -327,6 +335,175 @@ def _check_proposal_cutoff(dossier, now):
             "date": date_format(round_.proposal_cutoff, "SHORT_DATE_FORMAT"),
             "next": next_round_text(round_, timezone.localdate(now)),
         },
+    )
+
+
+# ---------------------------------------------------------------------------- legal regime (decision 2b)
+@transaction.atomic
+def assign_regime(dossier, *, by=None, now=None):
+    """Store the regime that applies to the dossier (``products.regime.choice``): from its filing date, moved on
+    when the old rules lapsed before it finished. Called when the commune receives or submits it and before
+    scoring. Idempotent; an office override is never changed. Returns the dossier's regime."""
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("round__year__authority", "regime")
+        .get(pk=dossier.pk)
+    )
+    if dossier.regime_id and dossier.regime_override_reason:
+        return dossier.regime
+    today = timezone.localdate(now) if now else timezone.localdate()
+    chosen = regime_choice(dossier, today=today)
+    if chosen.regime is None or chosen.regime.pk == dossier.regime_id:
+        return dossier.regime
+    old = str(dossier.regime) if dossier.regime_id else None
+    dossier.regime = chosen.regime
+    dossier.save(update_fields=["regime", "updated_at"])
+    audit.record(
+        dossier,
+        "dossier.regime_assigned",
+        by=by,
+        changes={"regime": [old, str(chosen.regime)]},
+        note=chosen.reason,
+        at=now,
+    )
+    return dossier.regime
+
+
+@transaction.atomic
+def override_regime(dossier, regime, *, reason: str, by, now=None) -> bool:
+    """The office chooses another regime for one dossier, with a reason (decision 2b). False when nothing
+    changes."""
+    _require(by, "dossier.override_regime", dossier)
+    dossier = Dossier.objects.select_for_update(of=("self",)).select_related("regime").get(pk=dossier.pk)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for choosing this regime."))
+    if regime is None:
+        raise ValidationError(_("Choose a regime."))
+    if dossier.regime_id == regime.pk and dossier.regime_override_reason == reason:
+        return False
+    changes = audit.diff(
+        {
+            "regime": str(dossier.regime) if dossier.regime_id else None,
+            "regime_override_reason": dossier.regime_override_reason,
+        },
+        {"regime": str(regime), "regime_override_reason": reason},
+    )
+    dossier.regime = regime
+    dossier.regime_override_reason = reason
+    dossier.save(update_fields=["regime", "regime_override_reason", "updated_at"])
+    audit.record(dossier, "dossier.regime_overridden", by=by, changes=changes, note=reason, at=now)
+    return True
+
+
+# ---------------------------------------------------------------------------- receipts (Decision 26/2026, Mẫu 01)
+def _regime_of(dossier, now):
+    """The dossier's regime, chosen now from the filing date (the commune's receipt) if not chosen yet.
+
+    h20regime's ``assign_regime`` replaces this once merged (it also audits the choice); until then the regime the
+    programme layer gives for the day (``programme.regimes.regime_for``) is stored with the receipt."""
+    if dossier.regime_id is None:
+        from programme.regimes import regime_for
+
+        day = timezone.localdate(now)
+        regime = regime_for(dossier, on=day)
+        # Before any regime of the level began (e.g. a province's 2024 history), none is chosen here.
+        dossier.regime = regime if regime is not None and regime.valid_from <= day else None
+    return dossier.regime
+
+
+def _authority_of(dossier):
+    return dossier.round.year.authority
+
+
+def _record_commune_receipt(dossier, now) -> dict:
+    year = timezone.localdate(now).year
+    dossier.commune_received_at = now
+    dossier.commune_receipt_number = receipts.allocate(
+        ReceiptCounter.Scope.COMMUNE, authority=_authority_of(dossier), commune=dossier.commune, year=year
+    )
+    return {"commune_receipt_number": [None, dossier.commune_receipt_number]}
+
+
+def receipt_applies(dossier, now=None) -> bool:
+    """Whether the commune records a receipt for this dossier now: a draft not yet received, under a regime with
+    the forms of Decision 26/2026 (the dossier's own, or the one a receipt today would choose)."""
+    if dossier.commune_received_at is not None or dossier.status != DossierStatus.DRAFT:
+        return False
+    if dossier.regime_id is not None:
+        return dossier.regime.uses_forms
+    from programme.regimes import regime_for
+
+    day = timezone.localdate(now or timezone.now())
+    regime = regime_for(dossier, on=day)
+    return bool(regime and regime.valid_from <= day and regime.uses_forms)
+
+
+@transaction.atomic
+def receive_dossier(dossier, *, by, now=None) -> bool:
+    """The commune receives the producer's dossier (Decision 26/2026, Mẫu 01): records when, gives the commune's
+    receipt number (no gap per commune and year) and fixes the regime; its 15 working days start the next day.
+    Only under a regime with the forms (``Regime.uses_forms``). False if the dossier was already received."""
+    _require(by, "dossier.receive", dossier)
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("round__year__authority", "commune", "regime")
+        .get(pk=dossier.pk)
+    )
+    if dossier.commune_received_at is not None:
+        return False
+    if dossier.status != DossierStatus.DRAFT:
+        raise ValidationError(
+            _("Only a dossier not yet proposed can be received; this one is “%(status)s”."),
+            params={"status": dossier.get_status_display()},
+        )
+    now = now or timezone.now()
+    had_regime = dossier.regime_id is not None
+    regime = _regime_of(dossier, now)
+    if regime is None or not regime.uses_forms:
+        raise ValidationError(_("Under this dossier's rules the commune does not record a receipt."))
+    changes = _record_commune_receipt(dossier, now)
+    fields = ["commune_received_at", "commune_receipt_number", "updated_at"]
+    if not had_regime:
+        fields.append("regime")
+        changes["regime"] = [None, str(regime)]
+    dossier.save(update_fields=fields)
+    audit.record(dossier, "dossier.received", by=by, changes=changes, at=now)
+    return True
+
+
+def _receipts_on_proposal(dossier, *, by, now) -> None:
+    """The commune proposes the dossier (its first submission) under 26/2026: the province receives it at once and
+    gives its number (no gap per province and year). A dossier the commune never recorded as received is received
+    at the same moment (the clock then shows it on time: the receipt button is what starts it)."""
+    had_regime = dossier.regime_id is not None
+    regime = _regime_of(dossier, now)
+    if regime is None or not regime.uses_forms:
+        if not had_regime:
+            dossier.regime = None  # the old regimes: the choice stays with whoever assigns it
+        return
+    if dossier.province_received_at is not None:
+        return
+    fields = ["province_received_at", "province_receipt_number"] + ([] if had_regime else ["regime"])
+    changes = {} if had_regime else {"regime": [None, str(regime)]}
+    if dossier.commune_received_at is None:
+        changes |= _record_commune_receipt(dossier, now)
+        fields += ["commune_received_at", "commune_receipt_number"]
+    dossier.province_received_at = now
+    dossier.province_receipt_number = receipts.allocate(
+        ReceiptCounter.Scope.PROVINCE,
+        authority=_authority_of(dossier),
+        commune=dossier.commune,
+        year=timezone.localdate(now).year,
+    )
+    changes["province_receipt_number"] = [None, dossier.province_receipt_number]
+    dossier.save(update_fields=fields)
+    audit.record(
+        dossier,
+        "dossier.province_received",
+        by=by,
+        changes=changes,
+        at=now,
     )
 
 

@@ -10,7 +10,8 @@ from ocop.lib.search import search_filter
 from ocop.models import Commune
 from products.enums import DossierStatus, RegistrationType
 from products.models import Product
-from programme.models import CriteriaSet, ProgrammeYear, Round, criteria_json
+from programme.criteria import product_groups
+from programme.models import CriteriaSet, ProgrammeYear, Round
 
 
 class ListFilterForm(forms.Form):
@@ -24,7 +25,7 @@ class ListFilterForm(forms.Form):
             del self.fields["commune"]  # a commune official sees one commune only
         else:
             self.fields["commune"].queryset = Commune.objects.visible_to(user).order_by(vi_order("name"))
-        self.fields["criteria_set"].queryset = CriteriaSet.objects.defer(*criteria_json()).order_by("code", "-version")
+        self.fields["criteria_set"].queryset = product_groups()
 
 
 # How far a dossier got (the dashboard's funnel links here): each step includes the ones after it.
@@ -66,6 +67,12 @@ def _cleaned(form):
     return getattr(form, "cleaned_data", {})
 
 
+# A producer or product is found by its commune of today and by its commune before 2025 ("Thanh Lâm" and "Bảo Đài"
+# find the same producer); each related name is a sub-select on its own small table (ocop.lib.search).
+PRODUCER_SEARCH = ("name", "representative_name", "registration_number", "commune__name", "former_unit__name")
+PRODUCT_SEARCH = ("name", "producer__name", "commune__name", "producer__former_unit__name")
+
+
 def filter_producers(queryset, form):
     data = _cleaned(form)
     if data.get("commune"):
@@ -73,7 +80,7 @@ def filter_producers(queryset, form):
     if data.get("criteria_set"):
         queryset = queryset.filter(products__criteria_set=data["criteria_set"]).distinct()
     if data.get("q"):
-        queryset = search_filter(queryset, data["q"], "name", "representative_name", "registration_number")
+        queryset = search_filter(queryset, data["q"], *PRODUCER_SEARCH)
     return queryset
 
 
@@ -84,7 +91,7 @@ def filter_products(queryset, form):
     if data.get("criteria_set"):
         queryset = queryset.filter(criteria_set=data["criteria_set"])
     if data.get("q"):
-        queryset = search_filter(queryset, data["q"], "name", "producer__name")
+        queryset = search_filter(queryset, data["q"], *PRODUCT_SEARCH)
     return queryset
 
 
@@ -115,6 +122,6 @@ def filter_dossiers(queryset, form):
         queryset = queryset.filter(registration_type=data["registration_type"])
     if data.get("q"):
         # Search the products (each name through its own index), then take their dossiers: one semi-join.
-        products = search_filter(Product.objects.order_by(), data["q"], "name", "producer__name")
+        products = search_filter(Product.objects.order_by(), data["q"], *PRODUCT_SEARCH)
         queryset = queryset.filter(product__in=products.values("pk"))
     return queryset

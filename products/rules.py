@@ -107,3 +107,47 @@ def _dossier_extend(user, obj):
 @rule("registry.import")
 def _registry_import(user, obj):
     return has_role(user, *DISTRICT_CHECKERS) or _commune_official_of(user, obj)
+
+
+@rule("dossier.override_regime")
+def _dossier_override_regime(user, obj):
+    """Decision 2b: only the programme office chooses another regime for a dossier (with a reason)."""
+    return has_role(user, Role.DISTRICT_OFFICE, Role.SYSADMIN)
+
+
+@rule("dossier.receive")
+def _dossier_receive(user, obj):
+    """Record that the commune received the producer's dossier (Decision 26/2026): its officials, or the office."""
+    return _district_or_own_commune(user, obj)
+
+
+@rule("dossier.late_checks")
+def _dossier_late_checks(user, obj):
+    """The province's list of communes' checks past their 15 working days."""
+    return has_role(user, *DISTRICT_CHECKERS)
+
+
+# ---------------------------------------------------------------------------- Decision 26/2026's forms
+@rule("forms.view")
+def _forms_view(user, obj):
+    """Mẫu 01 and 02 (the producer's registration and self-assessment): whoever sees the dossier, council members
+    included (the self-assessment is what they check the producer's claims against)."""
+    return _dossier_view(user, obj)
+
+
+@rule("forms.view_commune_report")
+def _forms_view_commune_report(user, obj):
+    """Mẫu 03, the commune's report to the province: the commune, the office and secretariat, the chair."""
+    return has_role(user, *DISTRICT_CHECKERS, Role.COUNCIL_CHAIR) or _commune_official_of(user, obj)
+
+
+@rule("forms.edit")
+def _forms_edit(user, obj):
+    """Enter the forms from the producer's paper: the commune's official, or the office on its behalf."""
+    return _district_or_own_commune(user, obj)
+
+
+@rule("units.review")
+def _units_review(user, obj):
+    """The office chooses today's commune for producers of a split former commune (2025 reorganisation)."""
+    return has_role(user, Role.DISTRICT_OFFICE)

@@ -20,6 +20,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 CRITERIA_DIR = Path(__file__).resolve().parent / "criteria"
+CRITERIA_2026_DIR = Path(__file__).resolve().parent / "criteria-2026"
+EDITION_148 = "qd148-2023"
+EDITION_2026 = "qd26-2026"
+# Each edition's folder; a file may name its edition (``edition:``), otherwise it takes its folder's.
+EDITIONS = {EDITION_148: CRITERIA_DIR, EDITION_2026: CRITERIA_2026_DIR}
+# The edition whose sets name a product's group ("bộ sản phẩm"): a product keeps its set's code, and a dossier is
+# scored on the set of that code in its regime's edition (``set_for``).
+PRODUCT_GROUP_EDITION = EDITION_148
+DISQUALIFIER_EFFECTS = {"disqualified", "stop_evaluation"}
 PART_MAXIMA = {"A": 40, "B": 25, "C": 35}
 STAR_MARKS = {3, 4, 5}
 
@@ -39,6 +48,9 @@ class LoadedSet:
     notes: list
     parts: list
     warnings: list = field(default_factory=list)
+    edition: str = EDITION_148
+    disqualifiers: list = field(default_factory=list)
+    source: dict = field(default_factory=dict)
 
     @property
     def checksum(self) -> str:
@@ -58,12 +70,20 @@ def _require(data, keys, code, where):
             _fail(code, where, _("the field “%(key)s” is missing") % {"key": key})
 
 
-def validate(data: dict, source: str = "") -> LoadedSet:
-    """Check one sheet and return it normalised; raise CriteriaError naming the set and criterion."""
+def validate(data: dict, source: str = "", edition: str = EDITION_148) -> LoadedSet:
+    """Check one sheet and return it normalised; raise CriteriaError naming the set and criterion.
+
+    The 2026 sheets add (all optional, so the 148 sheets' JSON is unchanged): a third level under a section
+    (``subsections``: headings with their maxima over the scored criteria, kept in the section and marked on the
+    first criterion of each as ``subsection_heading``), options the transcriber inferred (``inferred: true``), the
+    file's own ``warnings`` (before any arithmetic warning), ``disqualifiers`` (``criterion: null`` for the sheet
+    header's "Hồ sơ bị loại khi …") and ``source``."""
     code = str(data.get("code") or source or "?")
     _require(data, ["code", "name", "industry", "group", "legal_basis", "parts"], code, _("header"))
     verified = bool(data.get("verified", False))
-    warnings: list[str] = []
+    # the file's warnings, in Vietnamese where the project added them (``warnings_vi``, same order), for the pages
+    warnings: list[str] = [str(w) for w in (data.get("warnings_vi") or data.get("warnings") or [])]
+    edition = str(data.get("edition") or edition)
 
     def arithmetic(where, message):
         if verified:
@@ -122,7 +142,10 @@ def validate(data: dict, source: str = "") -> LoadedSet:
                             _fail(code, where, _("a higher star mark sits on a lower-scoring option"))
                         marks_seen.add(mark)
                         highest_mark = mark
-                    options.append({"text": str(option["text"]), "points": points, "min_for_star": mark})
+                    kept = {"text": str(option["text"]), "points": points, "min_for_star": mark}
+                    if option.get("inferred"):
+                        kept["inferred"] = True
+                    options.append(kept)
                 if not options:
                     _fail(code, where, _("there are no options"))
                 if criterion["max_points"] != options[-1]["points"]:
@@ -140,6 +163,7 @@ def validate(data: dict, source: str = "") -> LoadedSet:
                         "options": options,
                     }
                 )
+            subsections = _subsections(code, section, criteria, arithmetic)
             expected = max(maxima) if choose_one else sum(maxima)
             if section["max_points"] != expected:
                 arithmetic(
@@ -147,16 +171,17 @@ def validate(data: dict, source: str = "") -> LoadedSet:
                     _("maximum %(max)s differs from the sum %(sum)s") % {"max": section["max_points"], "sum": expected},
                 )
             part_sum += section["max_points"]
-            sections.append(
-                {
-                    "code": section_code,
-                    "name": str(section["name"]),
-                    "hint": str(section.get("hint") or ""),
-                    "max_points": section["max_points"],
-                    "choose_one": choose_one,
-                    "criteria": criteria,
-                }
-            )
+            kept_section = {
+                "code": section_code,
+                "name": str(section["name"]),
+                "hint": str(section.get("hint") or ""),
+                "max_points": section["max_points"],
+                "choose_one": choose_one,
+                "criteria": criteria,
+            }
+            if subsections:
+                kept_section["subsections"] = subsections
+            sections.append(kept_section)
         if part["max_points"] != part_sum:
             arithmetic(
                 _("part %(code)s") % {"code": part_code},
@@ -174,6 +199,17 @@ def validate(data: dict, source: str = "") -> LoadedSet:
         _fail(code, _("parts"), _("the sheet needs parts A, B and C in that order"))
     if total != 100:
         arithmetic(_("total"), _("totals %(sum)s points where the decision sets %(max)s") % {"sum": total, "max": 100})
+    disqualifiers = []
+    known = seen_codes | {section["code"] for part in parts for section in part["sections"]}
+    for item in data.get("disqualifiers") or []:
+        target = item.get("criterion")
+        if not item.get("text") or item.get("effect") not in DISQUALIFIER_EFFECTS:
+            _fail(code, _("disqualifiers"), _("each needs a text and an effect"))
+        if target is not None and str(target) not in known:
+            _fail(code, _("disqualifiers"), _("criterion %(code)s does not exist") % {"code": target})
+        disqualifiers.append(
+            {"criterion": None if target is None else str(target), "effect": item["effect"], "text": str(item["text"])}
+        )
     return LoadedSet(
         code=code,
         name=str(data["name"]),
@@ -184,7 +220,40 @@ def validate(data: dict, source: str = "") -> LoadedSet:
         notes=list(data.get("notes") or []),
         parts=parts,
         warnings=warnings,
+        edition=edition,
+        disqualifiers=disqualifiers,
+        source=dict(data.get("source") or {}),
     )
+
+
+def _subsections(code, section, criteria, arithmetic) -> list[dict]:
+    """The third level of a section (sets 11 and 13 of 2026): headings 6.1/6.2 with their maxima over the scored
+    criteria they list. Each criterion belongs to at most one; the first of each carries the heading."""
+    kept = []
+    by_code = {c["code"]: c for c in criteria}
+    taken = set()
+    for sub in section.get("subsections") or []:
+        _require(
+            sub, ["code", "name", "max_points", "criteria"], code, _("section %(code)s") % {"code": section["code"]}
+        )
+        sub_code = str(sub["code"])
+        where = _("subsection %(code)s") % {"code": sub_code}
+        members = [str(c) for c in sub["criteria"]]
+        for member in members:
+            if member not in by_code or member in taken:
+                _fail(code, where, _("criterion %(code)s is not in the section or is listed twice") % {"code": member})
+            taken.add(member)
+        total = sum(by_code[m]["max_points"] for m in members)
+        if sub["max_points"] != total:
+            arithmetic(
+                where, _("maximum %(max)s differs from the sum %(sum)s") % {"max": sub["max_points"], "sum": total}
+            )
+        heading = {"code": sub_code, "name": str(sub["name"]), "max_points": sub["max_points"]}
+        by_code[members[0]]["subsection_heading"] = heading
+        for member in members:
+            by_code[member]["subsection"] = sub_code
+        kept.append(heading | {"criteria": members})
+    return kept
 
 
 def load_file(path: Path) -> LoadedSet:
@@ -214,14 +283,16 @@ def load_all(directory: Path = CRITERIA_DIR) -> list[LoadedSet]:
 
 
 @transaction.atomic
-def sync(directory: Path = CRITERIA_DIR) -> dict:
-    """Bring the database in line with the files. A set whose sheet changed after it was used for scoring gets a
-    new version; otherwise the latest version is updated in place. Idempotent."""
+def sync(directory: Path | None = None) -> dict:
+    """Bring the database in line with the files: both editions' folders, or one ``directory``. Within an edition,
+    a set whose sheet changed after it was used for scoring gets a new version (scored sheets keep theirs);
+    otherwise the latest version is updated in place. Idempotent."""
     from programme.models import CriteriaSet
 
+    directories = [directory] if directory is not None else list(EDITIONS.values())
     counts = {"created": 0, "updated": 0, "unchanged": 0, "new_versions": 0}
-    for loaded in load_all(directory):
-        latest = CriteriaSet.objects.filter(code=loaded.code).order_by("-version").first()
+    for loaded in (item for folder in directories for item in load_all(folder)):
+        latest = CriteriaSet.objects.filter(edition=loaded.edition, code=loaded.code).order_by("-version").first()
         values = {
             "name": loaded.name,
             "industry": loaded.industry,
@@ -230,16 +301,26 @@ def sync(directory: Path = CRITERIA_DIR) -> dict:
             "verified": loaded.verified,
             "notes": loaded.notes,
             "warnings": loaded.warnings,
+            "disqualifiers": loaded.disqualifiers,
+            "source": loaded.source,
             "sheet": loaded.parts,
             "checksum": loaded.checksum,
         }
         if latest is None:
-            CriteriaSet.objects.create(code=loaded.code, version=1, loaded_at=timezone.now(), **values)
+            CriteriaSet.objects.create(
+                edition=loaded.edition, code=loaded.code, version=1, loaded_at=timezone.now(), **values
+            )
             counts["created"] += 1
         elif latest.checksum == loaded.checksum and all(getattr(latest, k) == v for k, v in values.items()):
             counts["unchanged"] += 1
         elif latest.checksum != loaded.checksum and latest.has_scores():
-            CriteriaSet.objects.create(code=loaded.code, version=latest.version + 1, loaded_at=timezone.now(), **values)
+            CriteriaSet.objects.create(
+                edition=loaded.edition,
+                code=loaded.code,
+                version=latest.version + 1,
+                loaded_at=timezone.now(),
+                **values,
+            )
             counts["new_versions"] += 1
         else:
             sheet_changed = latest.checksum != loaded.checksum
@@ -252,3 +333,21 @@ def sync(directory: Path = CRITERIA_DIR) -> dict:
             latest.save()
             counts["updated"] += 1
     return counts
+
+
+def set_for(edition: str, code: str):
+    """The set a dossier is scored on: the latest version of ``code`` in ``edition`` (None when not loaded)."""
+    from programme.models import CriteriaSet
+
+    return CriteriaSet.objects.filter(edition=edition, code=code).order_by("-version").first()
+
+
+def product_groups(keep_pk=None):
+    """The sets a product may be registered on (its "product group"): the sets of ``PRODUCT_GROUP_EDITION``, every
+    version, plus ``keep_pk`` (a product's current set). A dossier is scored on its regime's edition (``set_for``)."""
+    from django.db.models import Q
+
+    from programme.models import CriteriaSet, criteria_json
+
+    wanted = Q(edition=PRODUCT_GROUP_EDITION) | (Q(pk=keep_pk) if keep_pk else Q(pk__in=[]))
+    return CriteriaSet.objects.filter(wanted).defer(*criteria_json()).order_by("code", "-version")

@@ -7,6 +7,7 @@ The tables kept the names they had in ``evaluations`` (``db_table``), so moving 
 """
 
 import datetime
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -115,6 +116,15 @@ class CriteriaSet(models.Model):
     notes = models.JSONField(_("notes"), default=list, blank=True)
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
     sheet = models.JSONField(_("criteria sheet"), default=list, blank=True)
+    disqualifiers = models.JSONField(
+        _("disqualifying conditions"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "As in the sheet: a criterion code (or none for the header's “Hồ sơ bị loại khi …”), effect, text."
+        ),
+    )
+    source = models.JSONField(_("source of the transcription"), default=dict, blank=True)
     checksum = models.CharField(max_length=64, blank=True)
     loaded_at = models.DateTimeField(_("loaded"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
@@ -149,6 +159,36 @@ class CriteriaSet(models.Model):
     def has_scores(self) -> bool:
         return self.sheets.exclude(choices={}).exists()
 
+    @property
+    def edition_label(self) -> str:
+        """The legal text of the sheets, short: "148" or "26/2026"."""
+        return EDITION_LABELS.get(self.edition, self.edition)
+
+    def disqualifiers_by_code(self) -> tuple[dict, list]:
+        """The sheet's disqualifying conditions by criterion or section code, and the header's ("Hồ sơ bị loại
+        khi …")."""
+        placed, general = {}, []
+        for item in self.disqualifiers or []:
+            if item.get("criterion"):
+                placed.setdefault(str(item["criterion"]), []).append(item)
+            else:
+                general.append(item)
+        return placed, general
+
+    def warnings_by_criterion(self) -> tuple[dict, list]:
+        """Warnings that name one of the sheet's criterion codes, by that code (the longest code named wins, so
+        "6.1.1" is not filed under "6.1"), and the others, for the page that shows the sheet beside them."""
+        codes = {c["code"] for _p, _s, c in self.criteria()}
+        placed, general = {}, []
+        for warning in self.warnings or []:
+            text = str(warning)
+            code = criterion_named_in(text, codes)
+            if code is None:
+                general.append(text)
+            else:
+                placed.setdefault(code, []).append(text)
+        return placed, general
+
     def criteria(self):
         """Every criterion in sheet order, with its part and section codes."""
         for part in self.sheet:
@@ -159,6 +199,22 @@ class CriteriaSet(models.Model):
     @property
     def max_total(self) -> int:
         return sum(part["max_points"] for part in self.sheet)
+
+
+EDITION_LABELS = {"qd148-2023": "148", "qd26-2026": "26/2026"}
+_CODE_TOKEN = re.compile(
+    r"(?<![\w.])(§|[Cc]riterion |[Ss]ection |[Tt]iêu chí |[Mm]ục )?(\d+(?:\.\d+)*[a-zđ]?)(?![\w]|\.\d)"
+)
+
+
+def criterion_named_in(text: str, codes) -> str | None:
+    """The first criterion code a warning names ("Criterion 2.4 …", "in 3.1, …", "the §7 top option", "criterion
+    1b: …"); a bare number names a criterion only after "§" or "criterion", so "maximum 2" names nothing."""
+    for match in _CODE_TOKEN.finditer(text):
+        prefix, token = match.groups()
+        if token in codes and (prefix or not token.isdigit()):
+            return token
+    return None
 
 
 # Decision 21: the 2024 plan's rounds, (commune deadline, scoring deadline) as (month, day); later rounds repeat the
@@ -175,7 +231,7 @@ def criteria_json(path: str = "") -> list[str]:
     """The criteria set's JSON columns under ``path`` (e.g. ``"product__criteria_set"``), for ``defer()``: lists
     that show a set's code or name never need its sheet, and decoding a sheet costs more than the rest of the row."""
     prefix = f"{path}__" if path else ""
-    return [f"{prefix}{name}" for name in ("sheet", "notes", "warnings")]
+    return [f"{prefix}{name}" for name in ("sheet", "notes", "warnings", "disqualifiers", "source")]
 
 
 class Round(models.Model):

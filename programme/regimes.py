@@ -6,10 +6,13 @@ authority that changes level starts from the regime of that level. Adding a regi
 """
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ocop.enums import AuthorityLevel
 from ocop.models import DISTRICT_PRODUCT_CODE, PROVINCE_PRODUCT_CODE
@@ -96,12 +99,129 @@ def regime_on(day: datetime.date, level: str | None = None) -> Regime | None:
     return found
 
 
+@dataclass(frozen=True)
+class RegimeChoice:
+    """The regime that applies to a dossier and why, in words for the page (decision 2b)."""
+
+    regime: Regime | None
+    reason: str
+    filed_on: datetime.date | None = None
+    moved: bool = False  # the old regime lapsed before the dossier finished
+
+
+def _day(value: datetime.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def _holding(rows, day):
+    current = [r for r in rows if r.valid_from <= day and (r.valid_to is None or r.valid_to >= day)]
+    return max(current, key=lambda r: r.valid_from, default=None)
+
+
+def _in_force(regimes, day: datetime.date, level: str):
+    """The level's regime on ``day``; before the level's first regime, the one in force that day at any level (a
+    province's 2024 dossiers were filed under 148); after all of them ended, the level's latest."""
+    rows = [r for r in regimes if r.level == level]
+    found = _holding(rows, day)
+    if found is None and rows and day < min(r.valid_from for r in rows):
+        found = _holding(regimes, day)
+    return found or max(rows, key=lambda r: r.valid_from, default=None)
+
+
+def choose_regime(
+    regimes,
+    *,
+    level: str,
+    filed_on: datetime.date | None,
+    today: datetime.date,
+    reevaluation: bool = False,
+    finished_on: datetime.date | None = None,
+    current: Regime | None = None,
+) -> RegimeChoice:
+    """Decision 2b as a pure function over the regime rows (no database).
+
+    ``filed_on`` is the filing date: the day the commune received the producer's dossier, else the day it was
+    submitted; None for a draft, which takes the regime in force ``today``. ``current`` is the regime already given
+    to the dossier (kept: a later resubmission does not move it). A regime with a ``finish_first_by`` (first
+    evaluations, upgrades) or ``finish_reevaluation_by`` (re-evaluations) date hands every dossier it governs that is
+    not *finished* by the end of that day to the regime in force the day after. Finished means a recognition
+    decision or a rejection dated on or before that day (``finished_on``: the caller's date of the earlier one)."""
+    regimes = list(regimes)
+    if filed_on is None:
+        regime = current or _in_force(regimes, today, level)
+        if regime is None:
+            return RegimeChoice(None, _("No legal regime is recorded for this level."))
+        reason = _("Not filed yet: the rules in force today (%(today)s) apply, %(regime)s.") % {
+            "today": _day(today),
+            "regime": regime.legal_basis,
+        }
+        return RegimeChoice(regime, reason)
+    regime = current or _in_force(regimes, filed_on, level)
+    if regime is None:
+        return RegimeChoice(None, _("No legal regime is recorded for this level."), filed_on)
+    if regime.valid_to is not None and filed_on <= regime.valid_to:
+        reason = _("Filed on %(filed)s, before %(next)s: %(regime)s applies.") % {
+            "filed": _day(filed_on),
+            "next": _day(regime.valid_to + datetime.timedelta(days=1)),
+            "regime": regime.legal_basis,
+        }
+    else:
+        reason = _("Filed on %(filed)s: %(regime)s applies, in force since %(since)s.") % {
+            "filed": _day(filed_on),
+            "regime": regime.legal_basis,
+            "since": _day(regime.valid_from),
+        }
+    finish_by = regime.finish_reevaluation_by if reevaluation else regime.finish_first_by
+    finished_in_time = finished_on is not None and finished_on <= finish_by if finish_by else True
+    if finish_by and today > finish_by and not finished_in_time:
+        successor = _in_force(regimes, finish_by + datetime.timedelta(days=1), level)
+        if successor is not None and successor.code != regime.code:
+            what = (
+                pgettext("transitional deadline", "re-evaluations")
+                if reevaluation
+                else pgettext("transitional deadline", "first evaluations and upgrades")
+            )
+            reason = _(
+                "Filed on %(filed)s under %(old)s, but not finished by %(deadline)s (the deadline for %(what)s under "
+                "those rules): %(regime)s applies from %(from)s."
+            ) % {
+                "filed": _day(filed_on),
+                "old": regime.legal_basis,
+                "deadline": _day(finish_by),
+                "what": what,
+                "regime": successor.legal_basis,
+                "from": _day(finish_by + datetime.timedelta(days=1)),
+            }
+            return RegimeChoice(successor, reason, filed_on, moved=True)
+    return RegimeChoice(regime, reason, filed_on)
+
+
+def filing_date(dossier) -> datetime.date | None:
+    """The day the dossier was filed: received by the commune, else submitted; None for a draft."""
+    filed = dossier.commune_received_at or dossier.submitted_at
+    return timezone.localdate(filed) if filed else None
+
+
 def regime_for(dossier, on: datetime.date | None = None) -> Regime | None:
-    """The rules that apply to a dossier: the regime of its authority's level in force on its filing date (or
-    ``on``; today for a dossier not yet filed)."""
-    filed = dossier.submitted_at
-    day = on or (timezone.localdate(filed) if filed else timezone.localdate())
-    return regime_on(day, dossier.round.year.authority.level)
+    """The rules that apply to a dossier (decision 2b): see ``choose_regime``. ``on`` stands for the filing date.
+    ``products.regime.choice`` adds what this layer cannot know: the stored regime, the office's override, and
+    when the dossier finished."""
+    return choice_for(dossier, on=on).regime
+
+
+def choice_for(dossier, *, on=None, today=None, finished_on=None, current=None) -> RegimeChoice:
+    """``choose_regime`` for one dossier, over the database's regime rows."""
+    if not Regime.objects.exists():
+        ensure_regimes()
+    return choose_regime(
+        Regime.objects.all(),
+        level=dossier.round.year.authority.level,
+        filed_on=on or filing_date(dossier),
+        today=today or timezone.localdate(),
+        reevaluation=bool(getattr(dossier, "is_reevaluation", False)),
+        finished_on=finished_on,
+        current=current,
+    )
 
 
 def authority_defaults(authority, level: str) -> dict | None:

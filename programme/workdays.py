@@ -113,3 +113,43 @@ def working_days_between(a: datetime.date, b: datetime.date) -> int:
         day += ONE_DAY
         count += _working(day, exceptions)
     return count
+
+
+class WorkingCalendar:
+    """The office's exceptions of a span of years read once (one query), for pages and scans that compute many
+    periods: ``add`` and ``between`` answer like ``add_working_days`` and ``working_days_between`` without a query
+    per dossier. Years outside the span are read when first needed."""
+
+    def __init__(self, first_year: int, last_year: int | None = None):
+        self.first_year, self.last_year = first_year, last_year or first_year
+        self.exceptions = _exceptions(self.first_year, self.last_year)
+
+    def _cover(self, day: datetime.date) -> None:
+        if day.year < self.first_year:
+            self.exceptions |= _exceptions(day.year, self.first_year - 1)
+            self.first_year = day.year
+        elif day.year > self.last_year:
+            self.exceptions |= _exceptions(self.last_year + 1, day.year)
+            self.last_year = day.year
+
+    def working(self, day: datetime.date) -> bool:
+        self._cover(day)
+        return _working(day, self.exceptions)
+
+    def add(self, start: datetime.date, n: int) -> datetime.date:
+        if n < 0:
+            raise ValueError("n must not be negative")
+        day, counted = start, 0
+        while counted < n:
+            day += ONE_DAY
+            counted += self.working(day)
+        return day
+
+    def between(self, a: datetime.date, b: datetime.date) -> int:
+        if b < a:
+            return -self.between(b, a)
+        count, day = 0, a
+        while day < b:
+            day += ONE_DAY
+            count += self.working(day)
+        return count

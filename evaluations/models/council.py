@@ -70,7 +70,7 @@ class ScoreSheet(models.Model):
     member = models.ForeignKey(CouncilMember, on_delete=models.PROTECT, related_name="sheets")
     criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.PROTECT, related_name="sheets")
     choices = models.JSONField(_("choices"), default=dict, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("evaluator's opinion"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=SheetStatus.choices, default=SheetStatus.DRAFT)
     total = models.PositiveSmallIntegerField(_("total"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
@@ -78,6 +78,17 @@ class ScoreSheet(models.Model):
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     late_submission_allowed = models.BooleanField(
         _("may submit after the deadline"), default=False, help_text=_("Set when the secretariat reopens the sheet.")
+    )
+    # The member's signature online: the attestation ticked on submitting (who and when); the printed sheet carries
+    # the line "Người đánh giá (Ký và ghi rõ họ tên)" with the member's name and this date.
+    attested_at = models.DateTimeField(_("attested"), null=True, blank=True)
+    attested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("attested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:

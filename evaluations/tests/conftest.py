@@ -31,7 +31,7 @@ def option_points(criteria_set, level):
 @pytest.fixture
 def set06(db):
     sync_catalogue()
-    return CriteriaSet.objects.get(code="06", version=1)
+    return CriteriaSet.objects.get(edition="qd148-2023", code="06", version=1)
 
 
 @pytest.fixture

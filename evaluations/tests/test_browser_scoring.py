@@ -44,6 +44,7 @@ def _score_in_browser(page, base, sheet):
     for fieldset in page.locator("fieldset[data-criterion]").all():
         options = fieldset.locator("input[type=radio]")
         options.nth(min(1, options.count() - 1)).check()
+    page.check("[data-testid=attest]")  # submitting signs the sheet
     page.click("[data-testid=submit-sheet]")
     page.wait_for_selector("[data-testid=result-summary]")
 
@@ -81,6 +82,7 @@ def test_members_score_secretariat_reopens_chair_approves(scoring_round, live_se
     assert _sheet(scoring_round, "hoidong2").status == SheetStatus.DRAFT
     _login(page, base, "hoidong2")
     page.goto(f"{base}/phieu/{_sheet(scoring_round, 'hoidong2').pk}/")
+    page.check("[data-testid=attest]")
     page.click("[data-testid=submit-sheet]")
     page.wait_for_selector("[data-testid=result-summary]")
     assert _sheet(scoring_round, "hoidong2").revisions.count() == 1

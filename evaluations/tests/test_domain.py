@@ -36,7 +36,7 @@ def test_start_scoring_needs_a_chair_and_a_usable_set(scoring_round, accepted, s
         domain.start_scoring(scoring_round, by=secretary)
     from programme.models import CriteriaSet
 
-    unverified = CriteriaSet.objects.get(code="11")
+    unverified = CriteriaSet.objects.get(edition="qd148-2023", code="11")
     accepted.product.criteria_set = unverified
     accepted.product.save()
     from evaluations.enums import CouncilRole

@@ -73,7 +73,7 @@ def scored(authority, commune, other_commune, make_user, chair, council_member, 
     - Rượu làng Vân Hà: 91, 78, 90 → 13 points apart, accepted by the chair with a reason.
     """
     sync_catalogue()
-    criteria_set = CriteriaSet.objects.filter(code="06").order_by("-version").first()
+    criteria_set = CriteriaSet.objects.filter(edition="qd148-2023", code="06").order_by("-version").first()
     round_ = RoundFactory(
         year__authority=authority,
         year__year=2024,

@@ -151,7 +151,7 @@ def test_a_product_held_below_is_not_forwarded_and_gets_no_province_result(
 # ---------------------------------------------------------------------------------------------------- decision 12
 @pytest.fixture
 def unverified_set(db, set06):
-    criteria_set = CriteriaSet.objects.get(code="11")
+    criteria_set = CriteriaSet.objects.get(edition="qd148-2023", code="11")
     assert not criteria_set.usable
     return criteria_set
 

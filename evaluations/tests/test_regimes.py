@@ -111,9 +111,16 @@ def test_the_whole_journey_under_each_regime(
         CouncilMember.objects.create(round=round_, user=make_user(Role.COUNCIL_MEMBER), role=CouncilRole.MEMBER)
         for _ in range(3)
     ]
+    # Filed today: a province dossier falls under Decision 26/2026 and is scored on its sheet of set 06, once the
+    # office has checked that set against the official text (decision 12).
+    scoring_set = domain.scoring_set(dossier)
+    assert scoring_set.edition == ("qd26-2026" if level == "tỉnh" else "qd148-2023")
+    if not scoring_set.usable:
+        domain.confirm_criteria_set(scoring_set, by=district_officer)
     checker.post(reverse("evaluations:start_scoring", args=[round_.pk]))
     for seat in seats:
-        domain.submit_sheet(dossier.sheets.get(member=seat), choices=option_points(set06, -1), by=seat.user)
+        sheet = dossier.sheets.get(member=seat)
+        domain.submit_sheet(sheet, choices=option_points(sheet.criteria_set, -1), by=seat.user)
     result = Result.objects.get(dossier=dossier)
     assert result.star == 5 and result.flags == []
     client_for(seats[0].user).post(reverse("evaluations:approve", args=[round_.pk]), {"confirmed": "1"})

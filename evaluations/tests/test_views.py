@@ -25,13 +25,12 @@ def test_member_scores_saves_draft_then_submits(client_for, started, accepted, m
     assert "Đã lưu nháp." in response.content.decode()
     sheet.refresh_from_db()
     assert sheet.choices == partial
-    response = client.post(
-        reverse("evaluations:sheet", args=[sheet.pk]), _post_choices(choices, submit="1", comment="Sản phẩm tốt"),
-        follow=True,
-    )  # fmt: skip
+    form = _post_choices(choices, submit="1", comment="Sản phẩm tốt", attest="1")
+    response = client.post(reverse("evaluations:sheet", args=[sheet.pk]), form, follow=True)
     sheet.refresh_from_db()
     assert sheet.status == SheetStatus.SUBMITTED
     assert sheet.comment == "Sản phẩm tốt"
+    assert sheet.attested_by == seat.user  # the tick signed it
     assert response.redirect_chain[-1][0] == reverse("evaluations:result", args=[accepted.pk])
 
 
@@ -40,7 +39,7 @@ def test_incomplete_submit_keeps_choices_and_lists_missing(client_for, started, 
     sheet = sheet_of(accepted, seat)
     choices = dict(list(option_points(set06, 1).items())[:3])
     response = client_for(seat.user).post(
-        reverse("evaluations:sheet", args=[sheet.pk]), _post_choices(choices, submit="1")
+        reverse("evaluations:sheet", args=[sheet.pk]), _post_choices(choices, submit="1", attest="1")
     )
     html = response.content.decode()
     assert "Còn thiếu:" in html
@@ -175,7 +174,7 @@ def test_round_list_query_count(client_for, secretary, authority, item_count, dj
 def test_unverified_set_is_confirmed_by_staff(client_for, set06, secretary, council_member):
     from programme.models import CriteriaSet
 
-    tea = CriteriaSet.objects.get(code="11")
+    tea = CriteriaSet.objects.get(edition="qd148-2023", code="11")
     page = client_for(secretary).get(reverse("evaluations:criteria_detail", args=[tea.pk])).content.decode()
     assert "phần C" in page  # the warning names the part that does not add up
     assert client_for(council_member).post(reverse("evaluations:confirm_criteria", args=[tea.pk])).status_code == 403

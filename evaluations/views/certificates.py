@@ -141,7 +141,10 @@ class CeremonyForm(forms.Form):
 # ---------------------------------------------------------------------------------------------------- helpers
 def _certificate(user, pk, action="certificate.view") -> Certificate:
     certificate = get_object_or_404(
-        Certificate.objects.select_related("product__commune", "product__producer", "authority"), pk=pk
+        Certificate.objects.select_related(
+            "product__commune", "product__producer__commune", "product__producer__former_unit", "authority__successor"
+        ),
+        pk=pk,
     )
     rules.authorize(user, action, certificate)
     return certificate

@@ -9,7 +9,10 @@ from django.views.decorators.http import require_POST
 
 from evaluations import domain
 from ocop import rules
-from programme.models import CriteriaSet
+from ocop.view_utils import paginate
+from programme.models import CriteriaSet, criteria_json
+
+CRITERIA_PAGE_SIZE = 26  # one edition per page: the 26 sets of 2026 first, then those of Decision 148
 
 
 @login_required
@@ -17,21 +20,52 @@ def criteria_list(request):
     rules.authorize(request.user, "criteria.view")
     sets = (
         CriteriaSet.objects.select_related("confirmed_by__profile")
-        .annotate(product_count=Count("products", distinct=True))
-        .order_by("code", "-version")
+        .defer(*criteria_json())
+        .annotate(product_count=Count("products", distinct=True), sheet_count=Count("sheets", distinct=True))
+        .order_by("-edition", "code", "-version")
     )
-    return render(request, "evaluations/criteria_list.html", {"sets": sets})
+    page, query = paginate(request, sets, per_page=CRITERIA_PAGE_SIZE)
+    return render(request, "evaluations/criteria_list.html", {"sets": page, "page": page, "query": query})
 
 
 @login_required
 def criteria_detail(request, pk):
     criteria_set = get_object_or_404(CriteriaSet.objects.select_related("confirmed_by__profile"), pk=pk)
     rules.authorize(request.user, "criteria.view", criteria_set)
+    placed, general = criteria_set.warnings_by_criterion()
+    disqualifiers, header_disqualifiers = criteria_set.disqualifiers_by_code()
+    parts = [
+        {
+            **part,
+            "sections": [
+                {
+                    **section,
+                    "disqualifiers": []
+                    if any(c["code"] == section["code"] for c in section["criteria"])
+                    else disqualifiers.get(section["code"], []),
+                    "criteria": [
+                        {
+                            **criterion,
+                            "warnings": placed.get(criterion["code"], []),
+                            "disqualifiers": disqualifiers.get(criterion["code"], []),
+                        }
+                        for criterion in section["criteria"]
+                    ],
+                }
+                for section in part["sections"]
+            ],
+        }
+        for part in criteria_set.sheet
+    ]
     return render(
         request,
         "evaluations/criteria_detail.html",
         {
             "set": criteria_set,
+            "parts": parts,
+            "general_warnings": general,
+            "placed_count": sum(len(w) for w in placed.values()),
+            "header_disqualifiers": header_disqualifiers,
             "may_confirm": rules.can(request.user, "criteria.confirm", criteria_set) and not criteria_set.usable,
         },
     )

@@ -80,7 +80,9 @@ def catalogue(request):
     if data.get("star"):
         products = products.filter(star=int(data["star"]))
     if data.get("q"):
-        products = search_filter(products, data["q"], "name", "producer__name", "commune__name")
+        products = search_filter(
+            products, data["q"], "name", "producer__name", "commune__name", "producer__former_unit__name"
+        )
     products = products.select_related("producer", "commune").order_by("-star", vi_order("name"), "pk")
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
@@ -124,7 +126,9 @@ def _not_found(request, authority=None):
 def verify(request, code):
     """The status of the certificate whose code this is: valid, expiring soon, expired, revoked or superseded."""
     certificate = (
-        Certificate.objects.select_related("authority", "product__commune", "next_version").filter(code=code).first()
+        Certificate.objects.select_related("authority__successor", "product__commune", "next_version")
+        .filter(code=code)
+        .first()
     )
     if certificate is None:
         return _not_found(request)

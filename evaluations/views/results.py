@@ -20,6 +20,7 @@ from evaluations.models import CouncilMember, MinistryReferral, Recognition, Res
 from ocop import rules
 from ocop.security import parse_id
 from ocop.view_utils import add_errors, perform
+from products import forms_data
 from products.models import Dossier
 from programme.enums import RoundStage
 
@@ -53,9 +54,10 @@ def _result_page(request, dossier, bound=None):
     round_ = dossier.round
     sheets = list(dossier.sheets.select_related("member__user__profile").prefetch_related("revisions"))
     criteria = []
+    self_scores = forms_data.self_scores_for(dossier)
     if result and result.criterion_means:
         failed = {(m["criterion"]) for m in result.failed_marks}
-        for part, _section, criterion in dossier.product.criteria_set.criteria():
+        for part, _section, criterion in domain.scoring_set(dossier).criteria():
             if criterion["code"] in result.criterion_means:
                 criteria.append(
                     {
@@ -65,6 +67,7 @@ def _result_page(request, dossier, bound=None):
                         "max": criterion["max_points"],
                         "mean": result.criterion_means[criterion["code"]],
                         "failed": criterion["code"] in failed,
+                        "self": self_scores.get(criterion["code"]),
                     }
                 )
     manage = rules.can(user, "round.manage", round_)
@@ -109,6 +112,7 @@ def _result_page(request, dossier, bound=None):
             "result": result,
             "sheets": sheets,
             "criteria": criteria,
+            "self_total": sum(self_scores.values()) if self_scores else None,
             "approved": approved,
             "not_recognised": approved and result is not None and bool(result.sheet_count) and (result.star or 0) < 3,
             "path": path,

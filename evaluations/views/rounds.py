@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format, number_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -19,7 +20,7 @@ from evaluations.models import CouncilMember, RecognitionDecision, Result, Score
 from ocop import audit, rules
 from ocop.lib.collation import vi_order
 from ocop.security import parse_id
-from ocop.view_utils import add_errors, confirmation_page, confirmed, form_errors_as_messages, paginate, perform
+from ocop.view_utils import add_errors, confirmation_page, confirmed, form_errors_as_messages, paginate
 from products.enums import UNDER_CHECK_STATES, DossierStatus
 from products.models import Dossier
 from programme.enums import RoundStage
@@ -183,14 +184,34 @@ def council(request, pk):
 def start_scoring(request, pk):
     round_ = _round(pk)
     rules.authorize(request.user, "round.manage", round_)
-    perform(
-        request,
-        domain.start_scoring,
-        round_,
-        by=request.user,
-        done=_("Scoring started: every member has a sheet for each accepted dossier."),
-        already=_("Scoring had already started."),
-    )
+    try:
+        started = domain.start_scoring(round_, by=request.user)
+    except domain.CriteriaNotChecked as refused:
+        # Decision 12: name each set and link to the page where the office checks it.
+        links = format_html_join(
+            "; ",
+            '<a href="{}">{} ({}, v{})</a>',
+            (
+                (reverse("evaluations:criteria_detail", args=[s.pk]), str(s), s.edition_label, s.version)
+                for s in refused.sets
+            ),
+        )
+        messages.error(
+            request,
+            format_html(
+                "{} {}",
+                _("Scoring cannot start: these criteria sets must be checked against the official text first:"),
+                links,
+            ),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        if started:
+            messages.success(request, _("Scoring started: every member has a sheet for each accepted dossier."))
+        else:
+            messages.info(request, _("Scoring had already started."))
     return redirect("evaluations:round_detail", pk)
 
 

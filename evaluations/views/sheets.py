@@ -17,6 +17,7 @@ from ocop import rules
 from ocop.lib.collation import vi_order
 from ocop.security import parse_id
 from ocop.view_utils import SortedByIds, paginate, perform
+from products import forms_data
 from programme.enums import RoundStage
 
 PAST_PAGE_SIZE = 50
@@ -78,8 +79,12 @@ def my_sheets(request):
     )
 
 
-def _structure(sheet_def, choices):
-    """Parts → sections → criteria with the chosen option marked and subtotals, for the template."""
+def _structure(sheet_def, choices, disqualifiers=None, self_scores=None):
+    """Parts → sections → criteria with the chosen option marked and subtotals, for the template; each section and
+    criterion carries the disqualifying conditions that name it; ``self_scores`` adds the producer's own score per
+    criterion (Mẫu 02), which is not another member's sheet (decision 11)."""
+    disqualifiers = disqualifiers or {}
+    self_scores = self_scores or {}
     parts = []
     for part in sheet_def:
         sections = []
@@ -89,8 +94,18 @@ def _structure(sheet_def, choices):
             for criterion in section["criteria"]:
                 chosen = choices.get(criterion["code"])
                 subtotal += chosen or 0
-                criteria.append({**criterion, "chosen": chosen})
-            sections.append({**section, "criteria": criteria})
+                criteria.append(
+                    {
+                        **criterion,
+                        "chosen": chosen,
+                        "disqualifiers": disqualifiers.get(criterion["code"], []),
+                        "self": self_scores.get(criterion["code"]),
+                    }
+                )
+            section_notes = (
+                [] if section["code"] in {c["code"] for c in criteria} else disqualifiers.get(section["code"], [])
+            )
+            sections.append({**section, "criteria": criteria, "disqualifiers": section_notes})
         parts.append({**part, "sections": sections, "subtotal": subtotal})
     return parts
 
@@ -128,7 +143,7 @@ def sheet(request, pk):
         try:
             domain.save_sheet(sheet, choices=posted, comment=comment, by=user)
             if "submit" in request.POST:
-                domain.submit_sheet(sheet, by=user)
+                domain.submit_sheet(sheet, attested=request.POST.get("attest") == "1", by=user)
                 messages.success(request, _("Your sheet is submitted. You can now see the council's results."))
                 return redirect("evaluations:result", sheet.dossier_id)
         except ValidationError as error:
@@ -138,7 +153,9 @@ def sheet(request, pk):
         else:
             messages.success(request, _("Draft saved."))
             return redirect("evaluations:sheet", pk)
-    parts = _structure(sheet.criteria_set.sheet, choices)
+    disqualifiers, header_disqualifiers = sheet.criteria_set.disqualifiers_by_code()
+    self_scores = forms_data.self_scores_for(sheet.dossier)
+    parts = _structure(sheet.criteria_set.sheet, choices, disqualifiers, self_scores)
     missing = scoring.missing_criteria(sheet.criteria_set.sheet, choices)
     late = round_.scoring_closed() and not sheet.late_submission_allowed
     return render(
@@ -149,8 +166,11 @@ def sheet(request, pk):
             "round": round_,
             "parts": parts,
             "total": sum(choices.values()),
+            "self_total": sum(self_scores.values()) if self_scores else None,
             "max_total": sheet.criteria_set.max_total,
             "comment": comment,
+            "header_disqualifiers": header_disqualifiers,
+            "attest_ticked": request.method == "POST" and request.POST.get("attest") == "1",
             "errors": errors,
             "own": own,
             "editable": editable,

@@ -55,6 +55,9 @@ products:dossier_detail               dossier           GET  login 200   200   2
 products:dossier_edit                 dossier           GET  login 200   200   403   403   403   200   200   404
 products:dossier_submit               dossier           GET  login 405   405   405   405   405   405   405   405
 products:dossier_submit               dossier           POST login 302   302   403   403   403   302   302   404
+products:dossier_receive              dossier           GET  login 405   405   405   405   405   405   405   405
+products:dossier_receive              dossier           POST login 302   302   403   403   403   302   302   404
+products:late_checks                  -                 GET  login 200   200   403   403   403   200   403   403
 products:dossier_return               submitted_dossier GET  login 200   200   403   403   403   200   403   404
 products:dossier_return               submitted_dossier POST login 200   200   403   403   403   200   403   404
 products:dossier_accept               submitted_dossier GET  login 405   405   405   405   405   405   405   405
@@ -63,10 +66,23 @@ products:dossier_reject               submitted_dossier GET  login 200   200   4
 products:dossier_reject               submitted_dossier POST login 200   200   403   403   403   200   403   404
 products:dossier_extend               dossier           GET  login 405   405   405   405   405   405   405   405
 products:dossier_extend               dossier           POST login 302   302   403   403   403   302   403   404
+products:dossier_regime               dossier           GET  login 200   403   403   403   403   200   403   404
+products:dossier_regime               dossier           POST login 200   403   403   403   403   200   403   404
 products:document_download            document          GET  login 200   200   200   403   403   200   200   404
+# Decision 26/2026's forms: the demo (148) has no dossier with forms, so who passes the rule gets 404 (tested on a
+# 26/2026 dossier per role in products/tests/test_forms_26.py).
+products:registration_edit            dossier           GET  login 404   404   403   403   403   404   404   404
+products:self_assessment              dossier           GET  login 404   404   403   403   403   404   404   404
+products:commune_report               dossier           GET  login 404   404   403   403   403   404   404   404
+products:form_01_pdf                  dossier           GET  login 404   404   404   403   403   404   404   404
+products:form_02_pdf                  dossier           GET  login 404   404   404   403   403   404   404   404
+products:form_03_pdf                  dossier           GET  login 404   404   404   403   403   404   404   404
 products:import_template              -                 GET  login 200   200   403   403   403   200   200   200
 products:import                       -                 GET  login 200   200   403   403   403   200   200   200
 products:producer_export              -                 GET  login 200   200   200   403   200   200   200   200
+products:units_review                 -                 GET  login 200   403   403   403   403   403   403   403
+products:producer_choose_unit         producer          GET  login 405   405   405   405   405   405   405   405
+products:producer_choose_unit         producer          POST login 404   403   403   403   403   403   403   404
 products:product_export               -                 GET  login 200   200   200   403   200   200   200   200
 products:dossier_export               -                 GET  login 200   200   200   403   403   200   200   200
 evaluations:round_list                -                 GET  login 200   200   200   200   403   200   403   403

@@ -509,8 +509,8 @@ def test_scan_deadlines_command_scans_and_sends(open_round_with_drafts, commune_
         call_command("scan_deadlines")
         call_command("scan_deadlines")
     out = capsys.readouterr().out
-    assert "created: commune-deadline 2, scoring-deadline 0, certificate-expiry 0, ceremony 0" in out
-    assert "created: commune-deadline 0," in out
+    assert "commune-deadline 2, scoring-deadline 0, certificate-expiry 0, ceremony 0" in out
+    assert "commune-deadline 0," in out
     assert [m.to for m in mail.outbox] == [["xa@example.vn"]]
 
 

@@ -144,6 +144,7 @@ def export_dossiers(queryset) -> bytes:
         "product__name", "product__producer__name", "commune__name", "product__criteria_set__code",
         "round__number", "round__year__year", "registration_type", "status", "submitted_at", "submission_count",
         "decided_at", "rejection_reason", "extension_until", "created_at",
+        "commune_receipt_number", "commune_received_at", "province_receipt_number", "province_received_at",
     ).iterator(chunk_size=EXPORT_CHUNK)  # fmt: skip
     registration_types = dict(RegistrationType.choices)
     statuses = dict(DossierStatus.choices)
@@ -161,6 +162,10 @@ def export_dossiers(queryset) -> bytes:
         _label(Dossier, "rejection_reason"),
         _label(Dossier, "extension_until"),
         _label(Dossier, "created_at"),
+        _label(Dossier, "commune_receipt_number"),
+        _label(Dossier, "commune_received_at"),
+        _label(Dossier, "province_receipt_number"),
+        _label(Dossier, "province_received_at"),
     ]
     rows = (
         [
@@ -168,10 +173,12 @@ def export_dossiers(queryset) -> bytes:
             _("Round %(number)s/%(year)s") % {"number": number, "year": year},
             registration_types.get(registration, registration), statuses.get(status, status),
             submitted_at, submission_count, decided_at, rejection_reason, extension_until, created_at,
+            commune_receipt, commune_received, province_receipt, province_received,
         ]
         for (
             product, producer, commune, code, number, year, registration, status, submitted_at, submission_count,
             decided_at, rejection_reason, extension_until, created_at,
+            commune_receipt, commune_received, province_receipt, province_received,
         ) in dossiers
     )  # fmt: skip
     return _export("Ho so", headers, rows)

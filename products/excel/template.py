@@ -24,6 +24,7 @@ from products.excel.common import (
     safe_text,
 )
 from products.models import Producer, Product
+from programme.criteria import product_groups
 from programme.models import CriteriaSet
 
 
@@ -54,7 +55,7 @@ def product_headers() -> list[str]:
 
 def _latest_criteria_sets() -> list[CriteriaSet]:
     latest = {}
-    for criteria_set in CriteriaSet.objects.order_by("code", "-version"):
+    for criteria_set in product_groups():
         latest.setdefault(criteria_set.code, criteria_set)
     return list(latest.values())
 

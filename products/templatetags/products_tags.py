@@ -17,3 +17,9 @@ _CLASSES = {
 @register.filter
 def status_class(status):
     return _CLASSES.get(status, "text-bg-secondary")
+
+
+@register.filter
+def form_field(form, name):
+    """``form|form_field:"name"``: a bound field by name, for templates that lay a form out in sections."""
+    return form[name]

@@ -1,7 +1,14 @@
 import pytest
 
 from products import checklist
-from products.tests.factories import COMPLETE_VERIFICATION, PDF_BYTES, DossierFactory, ProducerFactory, RoundFactory
+from products.tests.factories import (
+    COMPLETE_VERIFICATION,
+    PDF_BYTES,
+    DossierFactory,
+    ProducerFactory,
+    RoundFactory,
+    known_regime,
+)
 
 
 @pytest.fixture
@@ -60,3 +67,37 @@ def submitted_dossier(complete_dossier, commune_official):
     domain.submit_dossier(complete_dossier, by=commune_official)
     complete_dossier.refresh_from_db()
     return complete_dossier
+
+
+# ---------------------------------------------------------------------------- Decision 26/2026's forms
+@pytest.fixture
+def set06(db):
+    from programme.catalogue import sync_catalogue
+    from programme.models import CriteriaSet
+
+    sync_catalogue()
+    return CriteriaSet.objects.get(edition="qd148-2023", code="06", version=1)
+
+
+@pytest.fixture
+def qd26(db):
+    from programme.regimes import ensure_regimes
+
+    ensure_regimes()
+    return known_regime("qd26-2026")
+
+
+@pytest.fixture
+def forms_dossier(commune, set06, qd26, authority):
+    """A draft dossier under Decision 26/2026 (its regime set), with official province and commune codes."""
+    authority.province_code = "24"
+    authority.save(update_fields=["province_code"])
+    commune.code = "07360"
+    commune.save(update_fields=["code"])
+    return DossierFactory(
+        product__producer=ProducerFactory(commune=commune, name="HTX Bánh mật Thanh Lâm", phone="0912345678"),
+        product__name="Bánh mật Thanh Lâm",
+        product__criteria_set=set06,
+        round__year__authority=authority,
+        regime=qd26,
+    )

@@ -19,8 +19,9 @@ def pdf(name="tai-lieu.pdf", content=PDF_BYTES):
 class CriteriaSetFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CriteriaSet
-        django_get_or_create = ("code", "version")
+        django_get_or_create = ("edition", "code", "version")
 
+    edition = "qd148-2023"
     code = "06"
     version = 1
     name = "Chế biến từ gạo, ngũ cốc"
@@ -87,3 +88,13 @@ COMPLETE_VERIFICATION = {
     "verified_by_name": "Nguyễn Văn An – Công chức Địa chính – Nông nghiệp xã",
     "verified_on": datetime.date(2026, 11, 20),
 }
+
+
+def known_regime(code: str):
+    """A regime row by code; the rows come from a migration, which a transactional test's flush empties, so they
+    are re-created first (``ensure_regimes`` is idempotent)."""
+    from programme.models import Regime
+    from programme.regimes import ensure_regimes
+
+    ensure_regimes()
+    return Regime.objects.get(code=code)

@@ -99,7 +99,7 @@ def test_seed_products_is_idempotent(seeded):
     assert first["producers"] == 8  # the plan's 6 (Đông trùng hạ thảo khô is Trường Thọ's) and 2 invented
     # 15 of this app's stories, and funding.demo's product recognised after NQ 67 ended (Trứng gà đồi Bắc Lũng)
     assert first["products"] == first["dossiers"] == 16
-    assert first["criteria_sets"] == 26
+    assert first["criteria_sets"] == 52  # the 26 sets of Decision 148 and the 26 of Decision 26/2026
     assert first["comments"] == 3  # two on the returned dossier, one on the resubmitted one
 
 

@@ -59,6 +59,7 @@ def test_full_workflow_with_return_and_resubmission(complete_dossier, commune_of
     assert dossier.status == DossierStatus.ACCEPTED
     assert _actions(dossier) == [
         "dossier.submitted",
+        "dossier.regime_assigned",  # the filing date's regime (decision 2b), once: a resubmission keeps it
         "dossier.returned",
         "dossier.resubmitted",
         "dossier.accepted",

@@ -38,7 +38,7 @@ def vietnamese():
 @pytest.fixture
 def catalogue(db):
     sync_catalogue()
-    return {c.code: c for c in CriteriaSet.objects.all()}
+    return {c.code: c for c in CriteriaSet.objects.filter(edition="qd148-2023")}
 
 
 def fill(producers=(), products=(), template=None, keep_examples=False) -> bytes:
@@ -520,7 +520,7 @@ def test_district_export_of_producers_has_every_row_and_the_filter(client_for, d
     assert export_names(response, 2) == ["Bánh mật Đồi Ngô", "HTX Chè Thanh Lâm", "HTX Chè Yên Sơn"]
     assert export_names(client.get(url, {"commune": commune.pk}), 2) == ["Bánh mật Đồi Ngô", "HTX Chè Thanh Lâm"]
     assert export_names(client.get(url, {"q": "banh mat"}), 2) == ["Bánh mật Đồi Ngô"]
-    tea_group = CriteriaSet.objects.get(code="11")
+    tea_group = CriteriaSet.objects.get(edition="qd148-2023", code="11")
     assert export_names(client.get(url, {"criteria_set": tea_group.pk}), 2) == [
         "HTX Chè Thanh Lâm",
         "HTX Chè Yên Sơn",
@@ -563,7 +563,7 @@ def test_commune_official_product_export(client_for, commune_official, registry)
             "HTX Chè Thanh Lâm",
             "Thanh Lâm",
             "11",
-            CriteriaSet.objects.get(code="11").name,
+            CriteriaSet.objects.get(edition="qd148-2023", code="11").name,
             None,
             datetime.datetime.combine(timezone.localdate(), datetime.time()),
         )
@@ -646,7 +646,8 @@ def test_text_that_looks_like_a_formula_is_neutralised(client_for, district_offi
         phone="+84912345678",
         representative_ethnicity='\t=HYPERLINK("http://x")',
     )
-    make_product(evil, "+cmd|' /C calc'!A0", CriteriaSet.objects.get(code="01"), description="=2*3")
+    group_01 = CriteriaSet.objects.get(edition="qd148-2023", code="01")
+    make_product(evil, "+cmd|' /C calc'!A0", group_01, description="=2*3")
 
     content = client_for(district_officer).get(reverse("products:producer_export")).content
     ws = load_workbook(io.BytesIO(content)).active

@@ -1,5 +1,7 @@
 """Dossiers: list, opening, the commune's editing and submission, the district's checks, and file downloads."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_POST
 from ocop import audit, rules
 from ocop.lib.collation import vi_order
 from ocop.lib.files import file_response
+from ocop.models import Commune
 from ocop.view_utils import (
     SortedByIds,
     add_errors,
@@ -23,13 +26,23 @@ from ocop.view_utils import (
     paginate,
     perform,
 )
-from products import domain, hooks
+from products import commune_checks, domain, hooks
 from products.enums import EDITABLE_STATES, UNDER_CHECK_STATES
 from products.filters import DossierFilterForm, filter_dossiers
-from products.forms import DossierCreateForm, ExtensionForm, RejectForm, ReturnForm, UploadsForm, VerificationForm
+from products.forms import (
+    DossierCreateForm,
+    ExtensionForm,
+    RegimeOverrideForm,
+    RejectForm,
+    ReturnForm,
+    UploadsForm,
+    VerificationForm,
+)
 from products.models import Document, Dossier, criteria_json
+from products.regime import choice as regime_choice
+from products.views import forms as forms_views
 
-DETAIL_RELATED = ("product__producer", "product__criteria_set", "commune", "round__year__authority")
+DETAIL_RELATED = ("product__producer", "product__criteria_set", "commune", "round__year__authority", "regime")
 
 
 def _dossier(pk):
@@ -59,6 +72,7 @@ def dossier_list(request):
         "-round__year__year", "-round__number", vi_order("product__name"), "pk"
     )
     page, query = paginate(request, SortedByIds(dossiers, _dossier_rows))
+    commune_checks.attach(page)
     return render(
         request,
         "products/dossier_list.html",
@@ -117,14 +131,45 @@ def dossier_detail(request, pk):
         "may_submit": editable and rules.can(user, "dossier.submit", dossier),
         "may_check": may_check,
         "may_extend": editable and rules.can(user, "dossier.grant_extension", dossier),
+        "may_receive": rules.can(user, "dossier.receive", dossier) and domain.receipt_applies(dossier),
+        "check": dossier.commune_check(),
         "deadline_passed": dossier.deadline_passed(),
         "outcome": hooks.dossier_outcome(dossier),
         "return_form": ReturnForm(dossier=dossier) if may_check else None,
         "reject_form": RejectForm() if may_check else None,
         "extension_form": ExtensionForm(),
         "history": list(audit.history_for(dossier)[:50]) if rules.can(user, "audit.view", dossier) else None,
+        "regime_choice": regime_choice(dossier),
+        "forms_panel": forms_views.panel(user, dossier),
     }
     return render(request, "products/dossier_detail.html", context)
+
+
+@login_required
+def dossier_regime(request, pk):
+    """The office chooses another legal regime for one dossier, with a reason (decision 2b)."""
+    dossier = _dossier(pk)
+    rules.authorize(request.user, "dossier.override_regime", dossier)
+    initial = {"regime": dossier.regime_id, "reason": dossier.regime_override_reason}
+    form = RegimeOverrideForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = domain.override_regime(
+                dossier, form.cleaned_data["regime"], reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            if changed:
+                messages.success(request, _("The dossier's legal regime is recorded, with your reason."))
+            else:
+                messages.info(request, _("Nothing changed: that regime and reason were already recorded."))
+            return redirect("products:dossier_detail", pk)
+    return render(
+        request,
+        "products/dossier_regime.html",
+        {"dossier": dossier, "form": form, "regime_choice": regime_choice(dossier)},
+    )
 
 
 @login_required
@@ -228,6 +273,49 @@ def dossier_submit(request, pk):
     dossier = _dossier(pk)
     rules.authorize(request.user, "dossier.submit", dossier)
     return _submit(request, dossier)
+
+
+@login_required
+@require_POST
+def dossier_receive(request, pk):
+    """The commune records that it received the producer's dossier (Decision 26/2026): number and clock start."""
+    dossier = _dossier(pk)
+    rules.authorize(request.user, "dossier.receive", dossier)
+    perform(
+        request,
+        domain.receive_dossier,
+        dossier,
+        by=request.user,
+        done=_("Receipt recorded. The commune's 15 working days start tomorrow."),
+        already=_("The receipt of this dossier was already recorded."),
+    )
+    return redirect("products:dossier_detail", pk)
+
+
+@login_required
+def late_checks(request):
+    """Dossiers whose commune check passed its working days: not yet proposed, or proposed late (for the province)."""
+    rules.authorize(request.user, "dossier.late_checks")
+    visible = Dossier.objects.visible_to(request.user)
+    communes = Commune.objects.visible_to(request.user).order_by(vi_order("name"), "pk")
+    commune_id = request.GET.get("commune", "")
+    # Only plain ASCII digits within an id's range; anything else shows every commune.
+    commune_id = int(commune_id) if re.fullmatch(r"[0-9]{1,9}", commune_id) else None
+    found = commune_checks.late(visible, commune_id=commune_id)
+    page, query = paginate(request, found)
+    checks = dict(page.object_list)
+    rows = visible.filter(pk__in=checks).select_related(*DETAIL_RELATED).defer(*criteria_json("product__criteria_set"))
+    by_pk = {dossier.pk: dossier for dossier in rows}
+    items = []
+    for pk, check in page.object_list:
+        if pk in by_pk:
+            by_pk[pk].check = check
+            items.append(by_pk[pk])
+    return render(
+        request,
+        "products/late_checks.html",
+        {"page": page, "items": items, "query": query, "communes": communes, "commune_id": commune_id},
+    )
 
 
 @login_required

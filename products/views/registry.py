@@ -46,7 +46,7 @@ def producer_list(request):
 
 @login_required
 def producer_detail(request, pk):
-    producer = get_object_or_404(Producer.objects.select_related("commune"), pk=pk)
+    producer = get_object_or_404(Producer.objects.select_related("commune", "former_unit"), pk=pk)
     rules.authorize(request.user, "producer.view", producer)
     products = producer.products.select_related("criteria_set").order_by(vi_order("name"))
     return render(
@@ -129,7 +129,9 @@ def product_list(request):
 
 @login_required
 def product_detail(request, pk):
-    product = get_object_or_404(Product.objects.select_related("producer", "commune", "criteria_set"), pk=pk)
+    product = get_object_or_404(
+        Product.objects.select_related("producer__former_unit", "commune", "criteria_set"), pk=pk
+    )
     rules.authorize(request.user, "product.view", product)
     dossiers = product.dossiers.select_related("round__year", "commune").order_by(
         "-round__year__year", "-round__number"

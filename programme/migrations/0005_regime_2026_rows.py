@@ -30,13 +30,17 @@ QD26 = {
 }
 
 
+# Decision 26/2026 Điều 11-12: 1489 lapses; its dossiers filed before 22/05/2026 finish by these dates.
+QD1489_TRANSITION = {
+    "valid_to": datetime.date(2026, 5, 21),
+    "finish_first_by": datetime.date(2026, 7, 21),
+    "finish_reevaluation_by": datetime.date(2026, 6, 21),
+}
+
+
 def forwards(apps, schema_editor):
     Regime = apps.get_model("programme", "Regime")
-    Regime.objects.filter(code="qd1489-2025", valid_to__isnull=True).update(
-        valid_to=datetime.date(2026, 5, 21),
-        finish_first_by=datetime.date(2026, 7, 21),
-        finish_reevaluation_by=datetime.date(2026, 6, 21),
-    )
+    Regime.objects.filter(code="qd1489-2025", valid_to__isnull=True).update(**QD1489_TRANSITION)
     Regime.objects.get_or_create(code=QD26["code"], defaults=QD26)
 
 

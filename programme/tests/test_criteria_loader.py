@@ -348,7 +348,7 @@ def test_sync_creates_every_set_and_is_idempotent(criteria_copy):
     assert sync(criteria_copy) == {"created": 0, "updated": 0, "unchanged": 26, "new_versions": 0}
     assert CriteriaSet.objects.count() == 26
 
-    set06 = CriteriaSet.objects.get(code="06")
+    set06 = CriteriaSet.objects.get(edition="qd148-2023", code="06")
     loaded = load_file(criteria_copy / SET_06)
     assert set06.version == 1
     assert set06.sheet == loaded.parts
@@ -356,7 +356,7 @@ def test_sync_creates_every_set_and_is_idempotent(criteria_copy):
     assert set06.verified is True
     assert set06.max_total == 100
     assert set06.loaded_at is not None
-    set11 = CriteriaSet.objects.get(code="11")
+    set11 = CriteriaSet.objects.get(edition="qd148-2023", code="11")
     assert set11.verified is False
     assert set11.warnings
     assert set11.max_total == 97
@@ -365,7 +365,7 @@ def test_sync_creates_every_set_and_is_idempotent(criteria_copy):
 @pytest.mark.django_db
 def test_changing_a_scored_set_creates_a_new_version(criteria_copy):
     sync(criteria_copy)
-    version1 = CriteriaSet.objects.get(code="06", version=1)
+    version1 = CriteriaSet.objects.get(edition="qd148-2023", code="06", version=1)
     original_sheet = copy.deepcopy(version1.sheet)
     original_checksum = version1.checksum
     sheet = score(version1, {"1a": 1})
@@ -375,7 +375,7 @@ def test_changing_a_scored_set_creates_a_new_version(criteria_copy):
     counts = sync(criteria_copy)
     assert counts == {"created": 0, "updated": 0, "unchanged": 25, "new_versions": 1}
 
-    versions = list(CriteriaSet.objects.filter(code="06").order_by("version"))
+    versions = list(CriteriaSet.objects.filter(edition="qd148-2023", code="06").order_by("version"))
     assert [v.version for v in versions] == [1, 2]
     old, new = versions
     assert old.sheet == original_sheet
@@ -388,13 +388,13 @@ def test_changing_a_scored_set_creates_a_new_version(criteria_copy):
 
     # idempotent again: the latest version matches the file
     assert sync(criteria_copy) == {"created": 0, "updated": 0, "unchanged": 26, "new_versions": 0}
-    assert CriteriaSet.objects.filter(code="06").count() == 2
+    assert CriteriaSet.objects.filter(edition="qd148-2023", code="06").count() == 2
 
 
 @pytest.mark.django_db
 def test_changing_an_unscored_set_updates_it_in_place(two_sets):
     sync(two_sets)
-    set01 = CriteriaSet.objects.get(code="01")
+    set01 = CriteriaSet.objects.get(edition="qd148-2023", code="01")
     old_checksum = set01.checksum
     first_option = find_criterion({"parts": set01.sheet}, "1a")["options"][0]["text"]
 
@@ -402,7 +402,7 @@ def test_changing_an_unscored_set_updates_it_in_place(two_sets):
     counts = sync(two_sets)
     assert counts == {"created": 0, "updated": 1, "unchanged": 1, "new_versions": 0}
 
-    (set01,) = CriteriaSet.objects.filter(code="01")
+    (set01,) = CriteriaSet.objects.filter(edition="qd148-2023", code="01")
     assert set01.version == 1
     assert set01.checksum != old_checksum
     assert find_criterion({"parts": set01.sheet}, "1a")["options"][0]["text"] == f"{first_option} (đã sửa)"
@@ -412,7 +412,7 @@ def test_changing_an_unscored_set_updates_it_in_place(two_sets):
 @pytest.mark.django_db
 def test_changing_an_unscored_set_clears_the_staff_check(two_sets):
     sync(two_sets)
-    set01 = CriteriaSet.objects.get(code="01")
+    set01 = CriteriaSet.objects.get(edition="qd148-2023", code="01")
     set01.confirmed_by, set01.confirmed_at = UserFactory(), timezone.now()
     set01.save()
     first_option = find_criterion({"parts": set01.sheet}, "1a")["options"][0]["text"]
@@ -430,7 +430,7 @@ def test_changing_an_unscored_set_clears_the_staff_check(two_sets):
 @pytest.mark.django_db
 def test_an_unchanged_sync_keeps_the_staff_check(two_sets):
     sync(two_sets)
-    set01 = CriteriaSet.objects.get(code="01")
+    set01 = CriteriaSet.objects.get(edition="qd148-2023", code="01")
     staff = UserFactory()
     set01.confirmed_by, set01.confirmed_at = staff, timezone.now()
     set01.save()
@@ -443,13 +443,13 @@ def test_an_unchanged_sync_keeps_the_staff_check(two_sets):
 @pytest.mark.django_db
 def test_a_blank_draft_sheet_is_not_a_score(two_sets):
     sync(two_sets)
-    version1 = CriteriaSet.objects.get(code="06")
+    version1 = CriteriaSet.objects.get(edition="qd148-2023", code="06")
     score(version1, {})
     assert not version1.has_scores()
 
     edit(two_sets, SET_06, '"Chế biến đơn giản"', '"Chế biến đơn giản, thủ công"')
     assert sync(two_sets)["updated"] == 1
-    (set06,) = CriteriaSet.objects.filter(code="06")
+    (set06,) = CriteriaSet.objects.filter(edition="qd148-2023", code="06")
     assert find_criterion({"parts": set06.sheet}, "1b")["options"][0]["text"] == "Chế biến đơn giản, thủ công"
 
 
@@ -457,11 +457,11 @@ def test_a_blank_draft_sheet_is_not_a_score(two_sets):
 def test_a_header_change_of_a_scored_set_keeps_the_version(two_sets):
     # only the sheet (parts) is versioned: a corrected name does not change what was scored
     sync(two_sets)
-    version1 = CriteriaSet.objects.get(code="06")
+    version1 = CriteriaSet.objects.get(edition="qd148-2023", code="06")
     score(version1, {"1a": 1})
     edit(two_sets, SET_06, 'name: "Chế biến từ gạo, ngũ cốc"', 'name: "Chế biến từ gạo và ngũ cốc"')
     assert sync(two_sets)["updated"] == 1
-    (set06,) = CriteriaSet.objects.filter(code="06")
+    (set06,) = CriteriaSet.objects.filter(edition="qd148-2023", code="06")
     assert set06.name == "Chế biến từ gạo và ngũ cốc"
 
 

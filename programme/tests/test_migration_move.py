@@ -44,23 +44,49 @@ LATER_MIGRATIONS = {
     ("programme", "0004_regime_2026_fields"),
     ("programme", "0005_regime_2026_rows"),
     ("products", "0007_dossier_regime_and_receipts"),
+    ("programme", "0006_criteria_set_disqualifiers_and_source"),
+    ("evaluations", "0007_score_sheet_attestation"),
+    ("products", "0008_fill_dossier_regime"),
+    ("products", "0008_receipt_counter"),
+    ("ocop", "0012_notification_kind_commune_check"),
+    ("products", "0009_merge_regime_and_receipts"),
+    ("products", "0008_registration_forms"),
+    ("products", "0010_merge_forms"),
+    ("ocop", "0012_units_and_former_map"),
+    ("ocop", "0013_former_unit_unique_with_kind"),
+    ("ocop", "0014_merge_units_and_commune_check"),
+    ("products", "0008_producer_former_unit_and_choice"),
+    ("products", "0011_merge_units"),
     ("programme", "0006_round_proposal_cutoff_and_end"),
     ("evaluations", "0007_ministry_path_and_product_numbers"),
+    ("programme", "0007_merge_round_window_and_disqualifiers"),
+    ("evaluations", "0008_merge_ministry_path_and_attestation"),
 }
-LATER_MODELS = ["calendarexception"]
-LATER_EVALUATIONS_MODELS = ["ministryreferral", "productnumber"]  # issue 20: the ministry path, product numbers
+LATER_MODELS = [
+    ("programme", "calendarexception"),
+    ("products", "receiptcounter"),
+    ("products", "registration"),
+    ("products", "selfevidence"),
+    ("ocop", "formerunit"),
+    ("ocop", "formerunitcandidate"),
+    ("products", "unitchoice"),
+    ("evaluations", "ministryreferral"),
+    ("evaluations", "productnumber"),
+]
 ISSUE_18_COLUMNS = {
     "products_dossier": {
         "expected_star": None,
-        "regime_id": None,
         "regime_override_reason": "",
         "commune_received_at": None,
         "commune_receipt_number": "",
         "province_received_at": None,
         "province_receipt_number": "",
     },
-    "ocop_commune": {"code": ""},
-    "evaluations_criteriaset": {"edition": "qd148-2023"},
+    "ocop_commune": {"code": "", "retired_on": None},
+    "ocop_authority": {"valid_to": None, "successor_id": None},
+    "products_producer": {"former_unit_id": None},
+    "evaluations_criteriaset": {"edition": "qd148-2023", "disqualifiers": [], "source": {}},
+    "evaluations_scoresheet": {"attested_at": None, "attested_by_id": None},
     "funding_entitlement": {"source": "decision", "higher_decision": "", "higher_decision_date": None},
     "evaluations_round": {"proposal_cutoff": None, "closes_by": None},
     "evaluations_recognitiondecision": {"on_central_evaluation": False},
@@ -186,10 +212,9 @@ def test_the_move_keeps_every_row_and_every_file(scratch, tmp_path):
     content_types = after.pop("django_content_type")
     expected = sorted((renamed(row) for row in before.pop("django_content_type")), key=repr)
     added = [row for row in content_types if row not in expected]
-    later_keys = [("programme", m) for m in LATER_MODELS] + [("evaluations", m) for m in LATER_EVALUATIONS_MODELS]
-    later = [row for row in added if (row["app_label"], row["model"]) in later_keys]
+    later = [row for row in added if (row["app_label"], row["model"]) in LATER_MODELS]
     added = [row for row in added if row not in later]
-    assert sorted((row["app_label"], row["model"]) for row in later) == sorted(later_keys)
+    assert sorted((row["app_label"], row["model"]) for row in later) == sorted(LATER_MODELS)
     assert [(row["app_label"], row["model"]) for row in added] == [("programme", "regime")]
     assert [row for row in content_types if row not in added and row not in later] == expected
     regime_type = added[0]["id"]
@@ -209,6 +234,12 @@ def test_the_move_keeps_every_row_and_every_file(scratch, tmp_path):
     applied = {(row["app"], row["name"]) for row in migrations_after if row not in migrations_before}
     assert applied == MOVE_MIGRATIONS | ISSUE_18_MIGRATIONS | LATER_MIGRATIONS
 
+    # Every filed dossier has the regime of its filing date (decision 2b; a district demo: 148), drafts none.
+    regime_ids = {row["code"]: row["id"] for row in after["programme_regime"]}
+    for row in after["products_dossier"]:
+        filed = row["commune_received_at"] or row["submitted_at"]
+        assert row.pop("regime_id") == (regime_ids["qd148-2023"] if filed else None), row["id"]
+
     # The columns issue 18 added hold their defaults on every row that was there.
     for table, defaults in ISSUE_18_COLUMNS.items():
         assert all({name: row[name] for name in defaults} == defaults for row in after[table]), table
@@ -219,9 +250,8 @@ def test_the_move_keeps_every_row_and_every_file(scratch, tmp_path):
     assert {row["code"] for row in regimes} == {"qd148-2023", "qd1489-2025", "qd26-2026"}
 
     # Tables of later models start empty.
-    assert after.pop("programme_calendarexception", []) == []
-    for model in LATER_EVALUATIONS_MODELS:
-        assert after.pop(f"evaluations_{model}", []) == []
+    for app, model in LATER_MODELS:
+        assert after.pop(f"{app}_{model}", []) == []
 
     # Everything else: the same tables with the same rows.
     assert sorted(after) == sorted(before)
