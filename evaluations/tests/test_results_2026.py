@@ -480,7 +480,7 @@ def test_two_decisions_at_once_take_gap_free_numbers(sysadmin, make_user):
     from programme.models import CriteriaSet
 
     sync_catalogue()
-    set06 = CriteriaSet.objects.get(code="06", version=1)
+    set06 = CriteriaSet.objects.get(code="06", version=1, edition="qd148-2023")
     authority = AuthorityFactory(code="BN", name="UBND tỉnh Bắc Ninh")
     ocop_domain.update_authority_settings(authority, by=sysadmin, level=AuthorityLevel.PROVINCE, province_code="24")
     authority.refresh_from_db()
