@@ -162,7 +162,7 @@ def start_issuing(round_, *, by, issued_on=None, now=None):
     _require(by, "certificate.issue", round_)
     now = now or timezone.now()
     round_ = Round.objects.select_for_update().select_related("year__authority").get(pk=round_.pk)
-    decision = RecognitionDecision.objects.filter(round=round_).first()
+    decision = RecognitionDecision.objects.filter(round=round_, on_central_evaluation=False).first()
     if decision is None:
         raise ValidationError(_("Record the round's recognition decision before issuing certificates."))
     active = IssuingBatch.objects.filter(round=round_, status__in=BATCH_ACTIVE).first()

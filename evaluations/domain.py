@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from evaluations import hooks, scoring
+from evaluations import hooks, product_codes, scoring
 from evaluations.enums import SCORING_ROLES, CouncilRole, SheetStatus
 from evaluations.models import (
     ConflictOfInterest,
@@ -23,7 +23,6 @@ from evaluations.models import (
 )
 from ocop import audit, rules
 from ocop.lib.collation import vi_order
-from ocop.lib.text import unaccent
 from ocop.models import Authority
 from products import hooks as product_hooks
 from products.domain import assign_regime
@@ -292,7 +291,8 @@ def _finished_by_decision(dossier):
     """Decision 2b: a dossier finished when its round's recognition decision was taken (recognised or not)."""
     if dossier.status != DossierStatus.ACCEPTED:
         return None
-    return RecognitionDecision.objects.filter(round_id=dossier.round_id).values_list("date", flat=True).first()
+    decisions = RecognitionDecision.objects.filter(round_id=dossier.round_id, on_central_evaluation=False)
+    return decisions.values_list("date", flat=True).first()
 
 
 class CriteriaNotChecked(ValidationError):
@@ -628,7 +628,7 @@ def record_decision(round_, *, number: str, date: datetime.date, signed_by: str,
 
     _require(by, "decision.record", round_)
     round_ = _lock_round(round_)
-    existing = RecognitionDecision.objects.filter(round=round_).first()
+    existing = RecognitionDecision.objects.filter(round=round_, on_central_evaluation=False).first()
     if existing:
         return existing
     _require_stage(round_, RoundStage.APPROVED)
@@ -642,18 +642,11 @@ def record_decision(round_, *, number: str, date: datetime.date, signed_by: str,
         recorded_at=now or timezone.now(),
     )  # fmt: skip
     cap = authority.max_recognised_star
-    results = (
-        Result.objects.filter(dossier__round=round_, dossier__status=DossierStatus.ACCEPTED, star__gte=3)
-        .select_related("dossier__commune")
-        # Vietnamese alphabetical order of communes, then products (as the certificates list them): Đông Hưng
-        # comes between Dương Đức and Yên Sơn, not after Z as in code-point order.
-        .order_by(vi_order("dossier__commune__name"), vi_order("dossier__product__name"), "pk")
-    )
     same_year = Recognition.objects.filter(decision__round__year__authority=authority, decision__date__year=date.year)
     used = same_year.count()
     recognitions = []
-    for seq, result in enumerate(results, start=used + 1):
-        code = product_code(authority, result.dossier.commune, seq, date.year)
+    for seq, result in enumerate(decision_results(round_), start=used + 1):
+        code = product_codes.code_for(authority, result.dossier, legacy_seq=seq, legacy_year=date.year)
         recognitions.append(
             Recognition(decision=decision, dossier_id=result.dossier_id, star=min(result.star, cap), product_code=code)
         )
@@ -669,20 +662,38 @@ def record_decision(round_, *, number: str, date: datetime.date, signed_by: str,
     return decision
 
 
+def decision_results(round_) -> list[Result]:
+    """The results the round's own decision recognises: accepted dossiers at 3★ or more, in Vietnamese
+    alphabetical order of communes, then products (as the certificates list them: Đông Hưng comes between Dương
+    Đức and Yên Sơn). Under a regime where the province approves a result for the ministry (26/2026), a product at
+    90 or more is not recognised here: it goes to the ministry (``evaluations.ministry``). Below 3★ nothing is
+    recognised (26/2026 Điều 4.1a: no decision, no certificate)."""
+    authority = round_.year.authority
+    results = (
+        Result.objects.filter(dossier__round=round_, dossier__status=DossierStatus.ACCEPTED, star__gte=3)
+        .select_related("dossier__commune", "dossier__product", "dossier__regime", "dossier__round__year")
+        .defer("criterion_means", "failed_marks")
+        .order_by(vi_order("dossier__commune__name"), vi_order("dossier__product__name"), "pk")
+    )
+    return [r for r in results if not goes_to_ministry(r, authority)]
+
+
+def goes_to_ministry(result, authority) -> bool:
+    """A result at 90 or more under a regime where the province approves it and sends it to the ministry."""
+    if not result.forwarded(authority):
+        return False
+    regime = product_codes.dossier_regime(result.dossier)
+    return bool(regime and regime.province_approves_for_ministry)
+
+
 def commune_code(commune) -> str:
-    """A commune's letters in product codes: the initials of its name without accents (Thanh Lâm → TL)."""
-    return "".join(word[0] for word in unaccent(commune.name).upper().split() if word)
+    """A commune's letters in the older product codes (Thanh Lâm → TL)."""
+    return product_codes.commune_initials(commune)
 
 
 def product_code(authority, commune, seq: int, year: int) -> str:
-    """Decision 2: T-H-X-STT-Năm under Decision 148 (district tier), T-X-STT-Năm since Decision 1489."""
-    return authority.product_code_format.format(
-        province=authority.province_code or unaccent(authority.province)[:2].upper(),
-        authority=authority.code.upper(),
-        commune=commune_code(commune),
-        seq=seq,
-        year=year,
-    )
+    """Decision 2: the older code from initials (``product_codes.code_for`` chooses the official one under 26/2026)."""
+    return product_codes.legacy_code(authority, commune, seq, year)
 
 
 _SCORE = DecimalField(max_digits=9, decimal_places=2)
@@ -692,7 +703,7 @@ def forwarded_results(round_=None, authority=None):
     """Approved results that go on to the next level (decision 2a): the council's uncapped star reaches the next
     level's star, and the exact mean (points ÷ sheets, never the 2-decimal display) reaches its threshold."""
     qs = Result.objects.filter(dossier__round__stage__in=[RoundStage.APPROVED, RoundStage.CLOSED]).select_related(
-        "dossier__product__producer", "dossier__commune", "dossier__round__year__authority"
+        "dossier__product__producer", "dossier__commune", "dossier__round__year__authority", "dossier__regime"
     )
     if round_ is not None:
         qs = qs.filter(dossier__round=round_)

@@ -73,6 +73,38 @@ class ProvinceResultForm(forms.Form):
         self.fields["star"].choices = sorted(self.fields["star"].choices, key=lambda c: c[0] != star)
 
 
+class MinistryApprovalForm(forms.Form):
+    """26/2026: the province's decision approving a result at 90 or more, and the day it went to the ministry."""
+
+    number = forms.CharField(label=_("Number of the decision approving the result"), help_text=_("e.g. 2345/QĐ-UBND"))
+    date = forms.DateField(label=_("Date of that decision"), widget=DATE_WIDGET)
+    sent_on = forms.DateField(
+        label=_("Sent to the ministry on"), widget=DATE_WIDGET, required=False, help_text=_("Empty: the same day.")
+    )
+
+
+class MinistryOutcomeForm(forms.Form):
+    recognised = forms.TypedChoiceField(
+        label=_("The ministry's outcome"),
+        coerce=lambda value: value == "yes",
+        choices=[("yes", _("Recognised 5★")), ("no", _("Not recognised at 90 points"))],
+        widget=forms.RadioSelect,
+    )
+    decision = forms.CharField(label=_("Number of the ministry's decision or letter"), required=False)
+    date = forms.DateField(label=_("Its date"), widget=DATE_WIDGET, required=False)
+
+
+class CentralRecognitionForm(forms.Form):
+    """The province recognises 3★ or 4★ on the central council's evaluation (26/2026 Điều 7.4)."""
+
+    central_score = forms.DecimalField(
+        label=_("Central council's score"), min_value=0, max_value=100, decimal_places=2, max_digits=5, localize=True
+    )
+    number = forms.CharField(label=_("Decision number"), help_text=_("e.g. 2345/QĐ-UBND"))
+    date = forms.DateField(label=_("Decision date"), widget=DATE_WIDGET)
+    signed_by = forms.CharField(label=_("Signed by"), help_text=_("Name and position of the signatory"))
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -119,6 +151,22 @@ class RoundForm(forms.Form):
     )
     meeting_date = forms.DateField(label=_("Council meeting"), widget=DATE_WIDGET, required=False)
     meeting_place = forms.CharField(label=_("Meeting place"), required=False, max_length=200)
+    # Decision 26/2026 Điều 5: shown for a year whose regime has round windows (or a round that has the dates).
+    proposal_cutoff = forms.DateField(
+        label=_("Proposal cut-off"),
+        widget=DATE_WIDGET,
+        required=False,
+        help_text=_(
+            "The round takes the dossiers the communes propose until 23:59 of this day; "
+            "later ones go to the next round."
+        ),
+    )
+    closes_by = forms.DateField(
+        label=_("Round ends by"),
+        widget=DATE_WIDGET,
+        required=False,
+        help_text=_("The council's results are approved by this day (Decision 26/2026)."),
+    )
     copy_council_from = forms.ModelChoiceField(
         label=_("Take the council of"),
         queryset=None,
@@ -127,8 +175,14 @@ class RoundForm(forms.Form):
         help_text=_("Copy the members and roles of an earlier round; conflicts of interest are declared per round."),
     )
 
-    def __init__(self, *args, year=None, editing=False, **kwargs):
+    def __init__(self, *args, year=None, editing=False, windowed=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not windowed:
+            del self.fields["proposal_cutoff"]
+            del self.fields["closes_by"]
+        else:  # the window's dates next to the deadlines they frame
+            order = ["proposal_cutoff", "commune_deadline", "district_deadline", "closes_by"]
+            self.order_fields(order + [name for name in self.fields if name not in order])
         if editing or year is None:
             del self.fields["copy_council_from"]
         else:

@@ -20,6 +20,7 @@ from ocop import audit, rules
 from products.enums import RegistrationType
 from programme.enums import RoundStage
 from programme.models import CommuneTarget, ProgrammeYear, Round, default_ceremony, default_round_dates
+from programme.regimes import round_window
 
 audit.register_actions(
     {
@@ -170,13 +171,13 @@ def set_commune_targets(year: ProgrammeYear, targets: dict, *, by) -> bool:
 def close_problems(year: ProgrammeYear) -> tuple[list[str], list[str]]:
     """(what stops the closing, what is unfinished but may stay so) in words for the office."""
     blocking, unfinished = [], []
-    rounds = list(year.rounds.select_related("decision").order_by("number"))
+    rounds = list(year.rounds.prefetch_related("decisions").order_by("number"))
     for round_ in rounds:
         if round_.stage in UNFINISHED_STAGES:
             blocking.append(
                 _("%(round)s is still at the stage “%(stage)s”.") % {"round": round_, "stage": round_.stage_label()}
             )
-        elif not hasattr(round_, "decision"):
+        elif round_.decision is None:
             unfinished.append(
                 _("%(round)s: results approved, but no recognition decision is recorded.") % {"round": round_}
             )
@@ -213,11 +214,34 @@ def close_year(year: ProgrammeYear, *, by, now=None) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------------- rounds
-ROUND_FIELDS = ("commune_deadline", "district_deadline", "meeting_date", "meeting_place")
+ROUND_FIELDS = (
+    "commune_deadline",
+    "district_deadline",
+    "meeting_date",
+    "meeting_place",
+    "proposal_cutoff",
+    "closes_by",
+)
+# Under 26/2026 the council's sheets are due this many days before the round's end date (decision 21's 15/06 and
+# 15/12 for ends on 30/06 and 30/12), leaving time for the approval and the decision.
+SCORING_DAYS_BEFORE_END = 15
 
 
 def round_initial(year: ProgrammeYear) -> dict:
+    """The next round's number and dates: decision 21's, or under a regime with round windows (26/2026 Điều 5) the
+    window's cut-off (also the commune deadline) and end date, the sheets due 15 days before the end."""
     number = (year.rounds.aggregate(n=Max("number"))["n"] or 0) + 1
+    window = round_window(year, number)
+    if window:
+        cutoff, end = window
+        scoring = max(cutoff, end - datetime.timedelta(days=SCORING_DAYS_BEFORE_END))
+        return {
+            "number": number,
+            "commune_deadline": cutoff,
+            "district_deadline": scoring,
+            "proposal_cutoff": cutoff,
+            "closes_by": end,
+        }
     commune, scoring = default_round_dates(year.year, number)
     return {"number": number, "commune_deadline": commune, "district_deadline": scoring}
 
@@ -230,6 +254,13 @@ def _check_round_dates(values: dict):
         errors["district_deadline"] = _("The scoring deadline cannot be before the commune deadline.")
     if meeting and commune and meeting < commune:
         errors["meeting_date"] = _("The council cannot meet before the commune deadline.")
+    cutoff, end = values.get("proposal_cutoff"), values.get("closes_by")
+    if cutoff and commune and commune > cutoff:
+        errors["commune_deadline"] = _("The commune deadline cannot be after the proposal cut-off.")
+    if end and cutoff and end < cutoff:
+        errors["closes_by"] = _("The round cannot end before its proposal cut-off.")
+    elif end and scoring and end < scoring:
+        errors["closes_by"] = _("The round cannot end before its scoring deadline.")
     if errors:
         raise ValidationError(errors)
 
@@ -245,7 +276,7 @@ def create_round(year: ProgrammeYear, *, by, copy_council_from: Round | None = N
     if unknown:
         raise ValueError(f"Not round fields: {sorted(unknown)}")
     initial = round_initial(year)
-    fields = initial | {k: v for k, v in values.items() if v is not None}
+    fields = initial | {k: v for k, v in values.items() if v is not None or k in ("proposal_cutoff", "closes_by")}
     fields["meeting_place"] = (fields.get("meeting_place") or "").strip()
     _check_round_dates(fields)
     round_ = Round.objects.create(year=year, **fields)
@@ -287,6 +318,12 @@ def update_round(round_: Round, *, by, **values) -> bool:
         raise ValidationError(
             {"commune_deadline": _("Scoring has started: the commune deadline can no longer change.")}
         )
+    if (
+        round_.stage == RoundStage.SCORING
+        and "proposal_cutoff" in values
+        and values["proposal_cutoff"] != round_.proposal_cutoff
+    ):
+        raise ValidationError({"proposal_cutoff": _("Scoring has started: the proposal cut-off can no longer change.")})
     merged = {name: values.get(name, getattr(round_, name)) for name in ROUND_FIELDS}
     _check_round_dates(merged)
     return audit.apply_changes(round_, values, "round.updated", by=by, clean=False)

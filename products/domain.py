@@ -263,6 +263,7 @@ def submit_dossier(dossier, *, by, now=None) -> bool:
         return False
     _require_editable(dossier)
     now = now or timezone.now()
+    _check_proposal_cutoff(dossier, now)
     if dossier.deadline_passed(now):
         raise ValidationError(
             _("The submission deadline (%(date)s, 23:59) has passed. Ask the district office for an extension."),
@@ -282,6 +283,59 @@ def submit_dossier(dossier, *, by, now=None) -> bool:
     audit.record(dossier, action, by=by, changes={"status": [old, dossier.status]}, at=now)
     assign_regime(dossier, by=by, now=now)
     return True
+
+
+def next_round_text(round_, today: datetime.date) -> str:
+    """Which round takes a proposal made today, in words: the authority's next round whose cut-off has not passed,
+    else the next window of the regime (26/2026 Điều 5)."""
+    from programme.models import Round
+    from programme.regimes import regime_on, round_window
+
+    later = (
+        Round.objects.filter(year__authority_id=round_.year.authority_id, proposal_cutoff__gte=today)
+        .select_related("year")
+        .order_by("proposal_cutoff", "number")
+        .first()
+    )
+    if later is not None:
+        return _("%(round)s (proposals until %(date)s)") % {
+            "round": later,
+            "date": date_format(later.proposal_cutoff, "SHORT_DATE_FORMAT"),
+        }
+    # The windows of the regime the round ends under (a round of 2026 that ends after 22/05 follows 26/2026).
+    regime = regime_on(max(today, round_.closes_by or today), round_.year.authority.level)
+    for year, number in ((round_.year, round_.number + 1), (None, 1)):
+        if year is None:
+            from programme.models import ProgrammeYear
+
+            year = ProgrammeYear(authority=round_.year.authority, year=round_.year.year + 1)
+        window = round_window(year, number, today, regime=regime)
+        if window and window[0] >= today:
+            return _("round %(number)s/%(year)s (proposals until %(date)s)") % {
+                "number": number,
+                "year": year.year,
+                "date": date_format(window[0], "SHORT_DATE_FORMAT"),
+            }
+    return _("the next round")
+
+
+def _check_proposal_cutoff(dossier, now):
+    """Decision 26/2026 Điều 5: a round takes the dossiers the communes proposed by its cut-off; no extension passes
+    it. A dossier the province returned for supplement was proposed in time and may come back."""
+    round_ = dossier.round
+    if dossier.status != DossierStatus.DRAFT or not round_.proposal_closed(now):
+        return
+    raise ValidationError(
+        _(
+            "%(round)s takes the dossiers the communes proposed until 23:59 on %(date)s. "
+            "Propose this product in %(next)s."
+        ),
+        params={
+            "round": round_,
+            "date": date_format(round_.proposal_cutoff, "SHORT_DATE_FORMAT"),
+            "next": next_round_text(round_, timezone.localdate(now)),
+        },
+    )
 
 
 # ---------------------------------------------------------------------------- legal regime (decision 2b)
@@ -545,6 +599,14 @@ def grant_extension(dossier, *, by, until: datetime.date, reason: str = "") -> b
     dossier = _lock(dossier)
     if dossier.status not in EDITABLE_STATES:
         raise ValidationError(_("An extension only helps a dossier the commune can still submit."))
+    if dossier.round.proposal_cutoff is not None and until > dossier.round.proposal_cutoff:
+        raise ValidationError(
+            _(
+                "Under Decision 26/2026 the round's cut-off (%(date)s) cannot be extended; "
+                "propose the dossier in the next round."
+            ),
+            params={"date": date_format(dossier.round.proposal_cutoff, "SHORT_DATE_FORMAT")},
+        )
     if until <= dossier.round.commune_deadline:
         raise ValidationError(
             _("The extension must end after the round's commune deadline (%(date)s)."),

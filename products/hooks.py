@@ -51,3 +51,18 @@ def on_self_score(fn: Callable) -> Callable:
 def self_score(sheet_def, choices) -> dict | None:
     """The outcome of one self-assessed sheet, or None when no scorer is registered."""
     return _self_scorers[0](sheet_def, choices) if _self_scorers else None
+
+
+_outcome_hooks: list[Callable] = []
+
+
+def on_dossier_outcome(fn: Callable) -> Callable:
+    """Register ``fn(dossier) -> str``: the evaluation's outcome in words for the dossier's page ('' when none yet).
+    Usable as a decorator."""
+    if fn not in _outcome_hooks:
+        _outcome_hooks.append(fn)
+    return fn
+
+
+def dossier_outcome(dossier) -> str:
+    return next((text for fn in _outcome_hooks if (text := fn(dossier))), "")

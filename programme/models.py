@@ -253,6 +253,18 @@ class Round(models.Model):
     )
     meeting_date = models.DateField(_("council meeting"), null=True, blank=True)
     meeting_place = models.CharField(_("meeting place"), max_length=200, blank=True)
+    # Decision 26/2026 Điều 5 (``Regime.round_windows``): the round takes the dossiers the communes proposed by the
+    # cut-off (no extension passes it; later ones go to the next round) and must close by its end date. Empty on
+    # rounds of the older regimes, which keep the commune deadline and its extensions only.
+    proposal_cutoff = models.DateField(
+        _("proposal cut-off"),
+        null=True,
+        blank=True,
+        help_text=_("Dossiers the communes propose after 23:59 of this day go to the next round."),
+    )
+    closes_by = models.DateField(
+        _("round ends by"), null=True, blank=True, help_text=_("The round's results are approved by this day.")
+    )
 
     class Meta:
         db_table = "evaluations_round"  # the table kept its name when the model moved from evaluations
@@ -276,6 +288,33 @@ class Round(models.Model):
         if self.stage == RoundStage.OPEN and today > self.commune_deadline:
             return str(_("Checking dossiers"))
         return self.get_stage_display()
+
+    def proposal_closed(self, now=None) -> bool:
+        """After 23:59 of the proposal cut-off (Asia/Ho_Chi_Minh) the round takes no new proposal (26/2026)."""
+        return self.proposal_cutoff is not None and timezone.localdate(now or timezone.now()) > self.proposal_cutoff
+
+    def days_to_close(self, today=None) -> int | None:
+        """Days left until the end date (0 on the day itself, negative once it passed); None without an end date."""
+        if self.closes_by is None:
+            return None
+        return (self.closes_by - (today or timezone.localdate())).days
+
+    def closed_late(self, today=None) -> bool:
+        """The round passed its end date unfinished, or its results were approved after it ("quá hạn")."""
+        if self.closes_by is None:
+            return False
+        if self.approved_at is not None:
+            return timezone.localdate(self.approved_at) > self.closes_by
+        return self.stage in (RoundStage.OPEN, RoundStage.SCORING) and (today or timezone.localdate()) > self.closes_by
+
+    @property
+    def decision(self):
+        """The round's own recognition decision (``evaluations.RecognitionDecision``), or None. A round may also
+        carry the province's later decisions on the central council's evaluation (26/2026), which are not this."""
+        cached = getattr(self, "_prefetched_objects_cache", {}).get("decisions")
+        if cached is not None:
+            return next((d for d in cached if not d.on_central_evaluation), None)
+        return self.decisions.filter(on_central_evaluation=False).first()
 
     def scoring_closed(self, now=None) -> bool:
         """After 23:59 of the district deadline (Asia/Ho_Chi_Minh), members can no longer submit."""

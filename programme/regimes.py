@@ -228,3 +228,29 @@ def authority_defaults(authority, level: str) -> dict | None:
     """The settings an authority moving to ``level`` takes from today's regime of that level."""
     regime = regime_on(timezone.localdate(), level)
     return {name: getattr(regime, name) for name in Regime.AUTHORITY_FIELDS} if regime else None
+
+
+def regime_of_year(year, today: datetime.date | None = None) -> Regime | None:
+    """The regime a programme year's new rounds follow: the one in force for its authority's level today, or on the
+    nearest day of that year when today falls outside it."""
+    today = today or timezone.localdate()
+    day = min(max(today, datetime.date(year.year, 1, 1)), datetime.date(year.year, 12, 31))
+    return regime_on(day, year.authority.level)
+
+
+def round_window(
+    year, number: int, today: datetime.date | None = None, regime: Regime | None = None
+) -> tuple[datetime.date, datetime.date] | None:
+    """(proposal cut-off, end) of a year's round ``number`` under its regime's windows (26/2026 Điều 5), or None when
+    the regime has none. Rounds past the last window repeat it; a malformed window is ignored."""
+    regime = regime or regime_of_year(year, today)
+    windows = regime.round_windows if regime and isinstance(regime.round_windows, list) else []
+    if not windows:
+        return None
+    window = windows[min(number, len(windows)) - 1]
+    try:
+        cutoff = datetime.date(year.year, *map(int, str(window["cutoff"]).split("-")))
+        end = datetime.date(year.year, *map(int, str(window["end"]).split("-")))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return cutoff, end

@@ -23,6 +23,8 @@ from evaluations.models.council import (  # noqa: F401
     SheetRevision,
 )
 from evaluations.models.decisions import (  # noqa: F401
+    MinistryReferral,
+    ProductNumber,
     Recognition,
     RecognitionDecision,
 )

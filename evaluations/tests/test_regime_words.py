@@ -14,8 +14,9 @@ from evaluations.models import Result
 from ocop import domain as ocop_domain
 from ocop.enums import AuthorityLevel
 from products.enums import DossierStatus
-from products.tests.factories import DossierFactory, ProducerFactory, RoundFactory
+from products.tests.factories import DossierFactory, ProducerFactory, RoundFactory, known_regime
 from programme.enums import RoundStage
+from programme.regimes import ensure_regimes
 
 REGIMES = {
     "district-148": {
@@ -31,6 +32,7 @@ REGIMES = {
         "next": "Bộ Nông nghiệp và Môi trường",
         "file": "de-nghi-bo",
         "forwarded_star": 5,
+        "regime": "qd1489-2025",  # under 26/2026 a product at 90 takes the ministry path (test_results_2026.py)
     },
 }
 
@@ -47,8 +49,15 @@ def regime(request, authority, sysadmin):
 def forwarded(regime, authority, commune):
     """An approved round with one result at the next level's star and a mean of 95: forwarded under both regimes."""
     round_ = RoundFactory(year__authority=authority, stage=RoundStage.APPROVED)
+    regime_row = None
+    if regime.get("regime"):
+        ensure_regimes()
+        regime_row = known_regime(regime["regime"])
     dossier = DossierFactory(
-        product__producer=ProducerFactory(commune=commune), round=round_, status=DossierStatus.ACCEPTED
+        product__producer=ProducerFactory(commune=commune),
+        round=round_,
+        status=DossierStatus.ACCEPTED,
+        regime=regime_row,
     )
     result = Result.objects.create(
         dossier=dossier, sheet_count=4, expected_count=4, points_sum=380, mean=95, min_total=94, max_total=96,

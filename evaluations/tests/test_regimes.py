@@ -20,7 +20,8 @@ from ocop.enums import AuthorityLevel, Role
 from ocop.models import Notification, NotificationKind
 from products.enums import DossierStatus
 from products.tests.conftest import _complete
-from products.tests.factories import DossierFactory, ProducerFactory, RoundFactory
+from products.tests.factories import DossierFactory, ProducerFactory, RoundFactory, known_regime
+from programme.regimes import ensure_regimes
 
 REGIMES = {
     "district": {
@@ -66,6 +67,7 @@ def test_the_whole_journey_under_each_regime(
     django_capture_on_commit_callbacks,
 ):  # fmt: skip
     name, spec = regime
+    ensure_regimes()
     assert authority.max_recognised_star == spec["star"]  # the change of level brought its highest star
     level = spec["level"]
     round_ = RoundFactory(year__authority=authority)
@@ -76,6 +78,12 @@ def test_the_whole_journey_under_each_regime(
         round=round_,
     )
     _complete(dossier)
+    if name == "province":
+        # The 2025 province regime (1489): under 26/2026 a product at 90 goes to the ministry without the province's
+        # recognition (evaluations/tests/test_results_2026.py).
+        dossier.regime = known_regime("qd1489-2025")
+        dossier.regime_override_reason = "Hành trình theo Quyết định 1489 (kiểm thử)"  # the office's choice, kept
+        dossier.save(update_fields=["regime", "regime_override_reason"])
     official, checker = client_for(commune_official), client_for(secretary)
 
     # The commune submits "to the district" or "to the province".
@@ -106,7 +114,8 @@ def test_the_whole_journey_under_each_regime(
     # Filed today: a province dossier falls under Decision 26/2026 and is scored on its sheet of set 06, once the
     # office has checked that set against the official text (decision 12).
     scoring_set = domain.scoring_set(dossier)
-    assert scoring_set.edition == ("qd26-2026" if level == "tỉnh" else "qd148-2023")
+    # (The province case is pinned to 1489 above: under 26/2026 a product at 100 goes to the ministry instead.)
+    assert scoring_set.edition == "qd148-2023"
     if not scoring_set.usable:
         domain.confirm_criteria_set(scoring_set, by=district_officer)
     checker.post(reverse("evaluations:start_scoring", args=[round_.pk]))

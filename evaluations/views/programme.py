@@ -196,6 +196,7 @@ def round_create(request, pk):
         request.POST or None,
         year=year,
         initial=initial | {"copy_council_from": last_with_council.values_list("pk", flat=True).first()},
+        windowed="closes_by" in initial,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -218,7 +219,8 @@ def round_edit(request, pk):
     round_ = get_object_or_404(Round.objects.select_related("year__authority"), pk=pk)
     rules.authorize(request.user, "round.manage", round_)
     initial = {name: getattr(round_, name) for name in programme.ROUND_FIELDS}
-    form = RoundForm(request.POST or None, initial=initial, editing=True)
+    windowed = round_.closes_by is not None or round_.proposal_cutoff is not None
+    form = RoundForm(request.POST or None, initial=initial, editing=True, windowed=windowed)
     if request.method == "POST" and form.is_valid():
         try:
             changed = programme.update_round(round_, by=request.user, **form.cleaned_data)

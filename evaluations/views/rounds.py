@@ -7,13 +7,13 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from evaluations import domain, programme
+from evaluations import domain, ministry, product_codes, programme
 from evaluations.enums import CouncilRole, SheetStatus
 from evaluations.forms import ConfirmForm, ConflictForm, CouncilMemberForm, DecisionForm, MeetingForm
 from evaluations.models import CouncilMember, RecognitionDecision, Result, ScoreSheet
@@ -126,7 +126,10 @@ def round_detail(request, pk):
         and not programme.decision_has_certificates(decision),
         "may_edit": may_manage and round_.stage in (RoundStage.OPEN, RoundStage.SCORING) and not round_.year.is_closed,
         "meeting_form": MeetingForm(initial={"date": round_.meeting_date, "place": round_.meeting_place}),
-        "forwarded": list(forwarded[:SHOWN]),
+        "forwarded": ministry.with_states(forwarded[:SHOWN]),
+        "days_left": round_.days_to_close(),
+        "round_late": round_.closed_late(),
+        "results_final": round_.stage in (RoundStage.APPROVED, RoundStage.CLOSED),
         "forwarded_count": forwarded.count() if show_scores else 0,
         "stage": RoundStage,
         "history": list(audit.history_for(round_)[:30]) if may_manage else None,
@@ -276,7 +279,7 @@ def record_decision(request, pk):
     round_ = _round(pk)
     rules.authorize(request.user, "decision.record", round_)
     detail = reverse("evaluations:round_detail", args=[pk])
-    if hasattr(round_, "decision"):
+    if round_.decision is not None:
         messages.info(request, _("The decision of this round is already recorded."))
         return redirect(detail)
     form = DecisionForm(request.POST or None)
@@ -289,11 +292,12 @@ def record_decision(request, pk):
             messages.success(request, _("The recognition decision was recorded."))
             return redirect(detail)
     authority = round_.year.authority
-    results = list(
-        Result.objects.filter(dossier__round=round_, dossier__status=DossierStatus.ACCEPTED, star__gte=3)
-        .select_related("dossier__product__producer")
-        .order_by(vi_order("dossier__product__name"))
-    )
+    results = domain.decision_results(round_)
+    to_ministry = [
+        r
+        for r in domain.forwarded_results(round_).select_related("dossier__product__producer")
+        if domain.goes_to_ministry(r, authority)
+    ]
     consequences = [
         _("%(product)s (%(producer)s): recognised at %(star)s★.")
         % {
@@ -303,6 +307,24 @@ def record_decision(request, pk):
         }
         for r in results
     ] or [_("No product reached 3★ in this round: the decision recognises none.")]
+    consequences += [
+        _(
+            "%(product)s (%(producer)s): %(mean)s points, not in this decision: the province approves the result "
+            "and sends it to the ministry (Decision 26/2026)."
+        )
+        % {
+            "product": r.dossier.product.name,
+            "producer": r.dossier.product.producer.name,
+            "mean": number_format(r.mean, 2),
+        }
+        for r in to_ministry
+    ]
+    official = [r for r in results if product_codes.uses_official_codes(product_codes.dossier_regime(r.dossier))]
+    warnings = product_codes.missing_codes(authority, [r.dossier.commune for r in official]) if official else []
+    consequences += [
+        _("Product codes: %(problem)s The codes of these products use the commune's initials.") % {"problem": p}
+        for p in warnings
+    ]
     consequences += [
         _("Each recognised product gets its product code; support payments are computed where a policy applies."),
         _("The decision can be corrected until its first certificate is issued."),
@@ -325,7 +347,7 @@ def correct_decision(request, pk):
     """Correct the decision's number, date or signatory until a certificate exists (audited)."""
     round_ = _round(pk)
     rules.authorize(request.user, "decision.record", round_)
-    decision = get_object_or_404(RecognitionDecision, round=round_)
+    decision = get_object_or_404(RecognitionDecision, round=round_, on_central_evaluation=False)
     detail = reverse("evaluations:round_detail", args=[pk])
     if programme.decision_has_certificates(decision):
         messages.error(

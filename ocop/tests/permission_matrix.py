@@ -112,6 +112,12 @@ evaluations:assign                    result            GET  login 405   405   4
 evaluations:assign                    result            POST login 302   302   403   403   403   302   403   403
 evaluations:province_result           result            GET  login 405   405   405   405   405   405   405   405
 evaluations:province_result           result            POST login 302   403   403   403   403   302   403   403
+evaluations:ministry_approve          result            GET  login 405   405   405   405   405   405   405   405
+evaluations:ministry_approve          result            POST login 200   403   403   403   403   200   403   403
+evaluations:ministry_outcome          result            GET  login 405   405   405   405   405   405   405   405
+evaluations:ministry_outcome          result            POST login 200   403   403   403   403   200   403   403
+evaluations:central_recognition       result            GET  login 405   405   405   405   405   405   405   405
+evaluations:central_recognition       result            POST login 200   403   403   403   403   200   403   403
 evaluations:criteria_list             -                 GET  login 200   200   200   200   403   200   403   403
 evaluations:criteria_detail           criteria_set      GET  login 200   200   200   200   403   200   403   403
 evaluations:confirm_criteria          criteria_set      GET  login 405   405   405   405   405   405   405   405
@@ -203,6 +209,7 @@ funding:uncovered_list                -                 GET  login 200   403   4
 insights:appendix1                    report_year       GET  login 200   200   200   403   403   200   403   403
 insights:dashboard                    -                 GET  login 200   200   200   403   200   200   403   403
 insights:national_csv                 -                 GET  login 200   200   200   403   403   200   403   403
+insights:ptnt_ocop_csv                -                 GET  login 200   200   200   403   403   200   403   403
 insights:recognised                   report_year       GET  login 200   200   200   403   403   200   403   403
 insights:reports                      -                 GET  login 200   200   200   403   403   200   403   403
 insights:round_results                round_report      GET  login 200   200   200   403   403   200   403   403

@@ -195,6 +195,9 @@ NOT_PAGES = {
     "evaluations:accept_spread": "POST only",
     "evaluations:assign": "POST only",
     "evaluations:province_result": "POST only",
+    "evaluations:ministry_approve": "POST only",
+    "evaluations:ministry_outcome": "POST only",
+    "evaluations:central_recognition": "POST only",
     "evaluations:confirm_criteria": "POST only",
     "evaluations:certificate_ceremony_pdf": "PDF",
     "evaluations:certificate_ceremony_xlsx": "Excel file",
@@ -218,6 +221,7 @@ NOT_PAGES = {
     "insights:year_end": "PDF or Excel",
     "insights:round_results": "PDF or Excel",
     "insights:national_csv": "CSV",
+    "insights:ptnt_ocop_csv": "CSV",
 }
 
 

@@ -92,7 +92,7 @@ def test_no_reminder_once_proposed_or_under_the_old_rules(received, dossier, com
 
 # ---------------------------------------------------------------------------------------------------- real worker
 @pytest.mark.worker
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the migrated regime rows
+@pytest.mark.django_db(transaction=True)
 def test_the_reminder_reaches_the_communes_mailbox_through_the_worker(request, commune, make_user):
     """The scan of yesterday noon (already due whatever the hour now) finds a dossier with 1 working day left; the
     real worker sends its email once, and a second scan and sweep add nothing."""

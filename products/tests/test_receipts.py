@@ -228,7 +228,7 @@ def _race(targets, work):
     assert errors == []
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the migrated regime rows
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_receipts_give_consecutive_numbers(province, coded_commune, round_open, regime26, make_user):
     official = make_user("commune_official", commune=coded_commune)
     dossiers = [_dossier26(coded_commune, round_open, regime26) for _ in range(8)]
@@ -238,7 +238,7 @@ def test_concurrent_receipts_give_consecutive_numbers(province, coded_commune, r
     assert sorted(numbers, key=lambda n: int(n.split("/")[0])) == [f"{i}/PĐK-24-07420-2026" for i in range(1, 9)]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the migrated regime rows
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_proposals_give_consecutive_province_numbers(
     province, coded_commune, other_commune, round_open, regime26, make_user
 ):

@@ -10,9 +10,8 @@ from django.urls import reverse
 from ocop import audit
 from products.enums import DossierStatus
 from products.models import Dossier
-from products.tests.factories import DossierFactory, ProducerFactory
+from products.tests.factories import DossierFactory, ProducerFactory, known_regime
 from products.tests.test_receipts import at
-from programme.models import Regime
 from programme.regimes import ensure_regimes
 
 TODAY = datetime.date(2026, 5, 25)  # a Monday
@@ -27,7 +26,7 @@ def frozen():
 @pytest.fixture
 def regime26(db):
     ensure_regimes()
-    return Regime.objects.get(code="qd26-2026")
+    return known_regime("qd26-2026")
 
 
 def make(commune, round_, regime, name, received=None, proposed=None):
@@ -108,7 +107,7 @@ def test_dossier_page_offers_the_receipt_then_shows_number_and_clock(client_for,
 
 
 def test_old_regime_dossier_page_has_no_receipt_and_no_clock(client_for, commune_official, dossier):
-    dossier.regime = Regime.objects.get(code="qd1489-2025")
+    dossier.regime = known_regime("qd1489-2025")
     dossier.save()
     page = client_for(commune_official).get(reverse("products:dossier_detail", args=[dossier.pk])).content.decode()
     assert 'data-testid="receive"' not in page
@@ -119,7 +118,7 @@ def test_old_regime_dossier_page_has_no_receipt_and_no_clock(client_for, commune
 # ---------------------------------------------------------------------------------------------------- late list
 @pytest.fixture
 def world(commune, other_commune, round_open, regime26):
-    old = Regime.objects.get(code="qd1489-2025")
+    old = known_regime("qd1489-2025")
     april = datetime.date(2026, 4, 24)  # due Wednesday 20/05/2026
     return {
         "waiting": make(commune, round_open, regime26, "Chè Thanh Lâm", received=april),  # 21, 22, 25: 3 late

@@ -26,7 +26,7 @@ from ocop.view_utils import (
     paginate,
     perform,
 )
-from products import commune_checks, domain
+from products import commune_checks, domain, hooks
 from products.enums import EDITABLE_STATES, UNDER_CHECK_STATES
 from products.filters import DossierFilterForm, filter_dossiers
 from products.forms import (
@@ -134,6 +134,7 @@ def dossier_detail(request, pk):
         "may_receive": rules.can(user, "dossier.receive", dossier) and domain.receipt_applies(dossier),
         "check": dossier.commune_check(),
         "deadline_passed": dossier.deadline_passed(),
+        "outcome": hooks.dossier_outcome(dossier),
         "return_form": ReturnForm(dossier=dossier) if may_check else None,
         "reject_form": RejectForm() if may_check else None,
         "extension_form": ExtensionForm(),

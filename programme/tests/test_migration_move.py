@@ -58,6 +58,10 @@ LATER_MIGRATIONS = {
     ("products", "0008_producer_former_unit_and_choice"),
     ("products", "0011_merge_units"),
     ("takeover", "0001_ledger"),
+    ("programme", "0006_round_proposal_cutoff_and_end"),
+    ("evaluations", "0007_ministry_path_and_product_numbers"),
+    ("programme", "0007_merge_round_window_and_disqualifiers"),
+    ("evaluations", "0008_merge_ministry_path_and_attestation"),
 }
 LATER_MODELS = [
     ("programme", "calendarexception"),
@@ -69,6 +73,8 @@ LATER_MODELS = [
     ("products", "unitchoice"),
     ("takeover", "takeover"),  # issue 21: the import ledger of a former district's fold
     ("takeover", "ledgerentry"),
+    ("evaluations", "ministryreferral"),
+    ("evaluations", "productnumber"),
 ]
 ISSUE_18_COLUMNS = {
     "products_dossier": {
@@ -85,6 +91,8 @@ ISSUE_18_COLUMNS = {
     "evaluations_criteriaset": {"edition": "qd148-2023", "disqualifiers": [], "source": {}},
     "evaluations_scoresheet": {"attested_at": None, "attested_by_id": None},
     "funding_entitlement": {"source": "decision", "higher_decision": "", "higher_decision_date": None},
+    "evaluations_round": {"proposal_cutoff": None, "closes_by": None},
+    "evaluations_recognitiondecision": {"on_central_evaluation": False},
 }
 
 pytestmark = [
