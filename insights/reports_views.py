@@ -99,24 +99,24 @@ def round_results(request, pk, fmt):
     )
 
 
+def _csv(request, build, prefix: str):
+    """A CSV of the user's authority, named ``{prefix}-{authority}-{yyyymmdd}.csv`` and never cached."""
+    authority = _authority(request)
+    response = HttpResponse(build(authority), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="{prefix}-{authority.code.lower()}-{stamp}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @login_required
 @require_GET
 def national_csv(request):
-    authority = _authority(request)
-    response = HttpResponse(reports.national_csv(authority), content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="ocop-{authority.code.lower()}-{stamp}.csv"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _csv(request, reports.national_csv, "ocop")
 
 
 @login_required
 @require_GET
 def ptnt_ocop_csv(request):
     """The table PTNT_OCOP of Decision 5277/QĐ-BNNMT's agricultural database (docs/ptnt-ocop-export.md)."""
-    authority = _authority(request)
-    response = HttpResponse(reports.ptnt_ocop_csv(authority), content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="ptnt-ocop-{authority.code.lower()}-{stamp}.csv"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _csv(request, reports.ptnt_ocop_csv, "ptnt-ocop")

@@ -116,6 +116,8 @@ SKIPPED = {
     "products.Registration": "the forms of Decision 26/2026 (22/05/2026): no district deployment holds them, the "
     "district tier having ended on 30/06/2025",
     "products.SelfEvidence": "part of the forms of Decision 26/2026 (see products.Registration)",
+    "evaluations.ProductNumber": "the province's own sequence per commune (T-X-STT-Năm); imported codes stay as issued",
+    "evaluations.MinistryReferral": "the ministry path of Decision 26/2026, which no district deployment took part in",
 }
 
 
