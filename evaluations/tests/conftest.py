@@ -44,16 +44,21 @@ def scoring_round(authority):
     )
 
 
+def seat_council(round_, make_user, secretary) -> list:
+    """The chair and three members (four scorers) of ``round_``, plus the secretary seat; returns the scorers."""
+    chair = make_user(Role.COUNCIL_CHAIR, username="chu-tich")
+    seats = [CouncilMember.objects.create(round=round_, user=chair, role=CouncilRole.CHAIR)]
+    for i in range(1, 4):
+        user = make_user(Role.COUNCIL_MEMBER, username=f"tv{i}")
+        seats.append(CouncilMember.objects.create(round=round_, user=user, role=CouncilRole.MEMBER))
+    CouncilMember.objects.create(round=round_, user=secretary, role=CouncilRole.SECRETARY)
+    return seats
+
+
 @pytest.fixture
 def members(make_user, scoring_round, secretary):
     """The chair and three members (four scorers), plus the secretary seat."""
-    chair = make_user(Role.COUNCIL_CHAIR, username="chu-tich")
-    seats = [CouncilMember.objects.create(round=scoring_round, user=chair, role=CouncilRole.CHAIR)]
-    for i in range(1, 4):
-        user = make_user(Role.COUNCIL_MEMBER, username=f"tv{i}")
-        seats.append(CouncilMember.objects.create(round=scoring_round, user=user, role=CouncilRole.MEMBER))
-    CouncilMember.objects.create(round=scoring_round, user=secretary, role=CouncilRole.SECRETARY)
-    return seats
+    return seat_council(scoring_round, make_user, secretary)
 
 
 @pytest.fixture

@@ -14,10 +14,11 @@ from django.utils.html import escape
 from pypdf import PdfReader
 
 from evaluations import domain, printouts
-from evaluations.enums import CouncilRole, SheetStatus
-from evaluations.models import CouncilMember, RecognitionDecision, ScoreSheet
+from evaluations.enums import SheetStatus
+from evaluations.models import RecognitionDecision, ScoreSheet
+from evaluations.tests.conftest import seat_council
 from evaluations.tests.test_scoring_2026 import expected_star
-from ocop.enums import AuthorityLevel, Role
+from ocop.enums import AuthorityLevel
 from products import domain as product_domain
 from products.enums import DossierStatus
 from products.regime import criteria_set_for_scoring
@@ -62,13 +63,7 @@ def round_2026(province):
 
 @pytest.fixture
 def council(make_user, round_2026, secretary):
-    chair = make_user(Role.COUNCIL_CHAIR, username="chu-tich")
-    seats = [CouncilMember.objects.create(round=round_2026, user=chair, role=CouncilRole.CHAIR)]
-    for i in range(1, 4):
-        user = make_user(Role.COUNCIL_MEMBER, username=f"tv{i}")
-        seats.append(CouncilMember.objects.create(round=round_2026, user=user, role=CouncilRole.MEMBER))
-    CouncilMember.objects.create(round=round_2026, user=secretary, role=CouncilRole.SECRETARY)
-    return seats
+    return seat_council(round_2026, make_user, secretary)
 
 
 def filed(day):
